@@ -1,0 +1,30 @@
+/**
+ * Every default in one place: the yargs definition and the library both read these,
+ * so `--help` can never drift from what `launch()` does.
+ */
+export const defaults = {
+	url: 'http://127.0.0.1:3000/mcp',
+	/** Readiness budget. */
+	timeoutMs: 30_000,
+	/** Grace between SIGTERM and SIGKILL at teardown. */
+	killTimeoutMs: 5_000,
+	/** How many recent server output lines are kept for error messages. */
+	tailLines: 40,
+	logLevel: 'info',
+	logFormat: 'pretty',
+} as const;
+
+/**
+ * The readiness backoff. Loopback probes cost well under a millisecond, so the schedule
+ * starts almost at once and stays short; the cap keeps a slow server from being noticed
+ * late. Server output triggers an extra probe at once (see wait-until-ready.ts).
+ */
+export const backoff = {
+	/** Delay after the first failed probe. */
+	minTimeoutMs: 5,
+	factor: 1.5,
+	/** Longest delay between two probes. */
+	maxTimeoutMs: 25,
+	/** One probe may take at most this long (a server that accepts but never answers). */
+	probeTimeoutMs: 2_000,
+} as const;

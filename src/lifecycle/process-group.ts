@@ -1,0 +1,124 @@
+import {readdirSync, readFileSync} from 'node:fs';
+import {setTimeout as delay} from 'node:timers/promises';
+
+/** Fields of /proc/PID/stat after the `(comm)` field, which may itself hold spaces and parens. */
+export type ProcStat = {pid: number; state: string; ppid: number; pgrp: number; session: number; ttyNr: number; tpgid: number};
+
+export function parseProcStat(text: string): ProcStat | undefined {
+	const open = text.indexOf('(');
+	const close = text.lastIndexOf(')');
+	if (open < 0 || close < 0) {
+		return undefined;
+	}
+
+	const [state, ppid, pgrp, session, ttyNr, tpgid] = text.slice(close + 2).split(' ');
+	return {
+		pid: Number(text.slice(0, open).trim()),
+		state: state ?? '?',
+		ppid: Number(ppid),
+		pgrp: Number(pgrp),
+		session: Number(session),
+		ttyNr: Number(ttyNr),
+		tpgid: Number(tpgid),
+	};
+}
+
+export function readProcStat(pid: number | 'self'): ProcStat | undefined {
+	try {
+		return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Live (non-zombie) members of a process group, from /proc. Linux only. */
+export function groupMembers(pgid: number): ProcStat[] {
+	const members: ProcStat[] = [];
+	for (const name of readdirSync('/proc')) {
+		if (name.charCodeAt(0) > 57) {
+			continue; // Not a pid directory.
+		}
+
+		const stat = readProcStat(Number(name));
+		if (stat?.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') {
+			members.push(stat);
+		}
+	}
+
+	return members;
+}
+
+const hasProc = process.platform === 'linux';
+
+/**
+ * Whether any process of the group is still running. `kill(-pgid, 0)` also counts
+ * zombies, which never go away where PID 1 does not reap orphans (some containers);
+ * on Linux those are told apart through /proc.
+ */
+export function groupAlive(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+
+	return hasProc ? groupMembers(pgid).length > 0 : true;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pgid, signal);
+	} catch {
+		// ESRCH: already gone.
+	}
+}
+
+/** Poll until the group is gone or `ms` have passed; true when gone. */
+export async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
+	const deadline = performance.now() + ms;
+	let pause = 1;
+	while (groupAlive(pgid)) {
+		const left = deadline - performance.now();
+		if (left <= 0) {
+			return false;
+		}
+
+		await delay(Math.min(pause, left));
+		pause = Math.min(pause * 2, 20);
+	}
+
+	return true;
+}
+
+export type TerminateResult = {
+	/** The last signal that had to be sent, or undefined when the group was already gone. */
+	signal: 'SIGTERM' | 'SIGKILL' | undefined;
+	durationMs: number;
+	/** True when members survived even SIGKILL (uninterruptible sleep, or a different owner). */
+	leftover: boolean;
+};
+
+/** How long to wait for SIGKILL to take effect before reporting a leftover. */
+const killSettleMs = 2_000;
+
+/**
+ * Terminate a whole process group: SIGTERM, then SIGKILL after `killTimeoutMs`, and resolve
+ * only once no member is left (bounded: it never hangs).
+ */
+export async function terminateGroup(pgid: number, killTimeoutMs: number): Promise<TerminateResult> {
+	const start = performance.now();
+	if (!groupAlive(pgid)) {
+		return {signal: undefined, durationMs: 0, leftover: false};
+	}
+
+	if (killTimeoutMs > 0) {
+		signalGroup(pgid, 'SIGTERM');
+		if (await waitGroupGone(pgid, killTimeoutMs)) {
+			return {signal: 'SIGTERM', durationMs: performance.now() - start, leftover: false};
+		}
+	}
+
+	signalGroup(pgid, 'SIGKILL');
+	const gone = await waitGroupGone(pgid, killSettleMs);
+	return {signal: 'SIGKILL', durationMs: performance.now() - start, leftover: !gone};
+}

@@ -1,0 +1,18 @@
+/** The slice of a pino logger that mcp-launch uses; any pino logger satisfies it. */
+export type LogFn = {
+	(message: string): void;
+	(fields: Record<string, unknown>, message?: string): void;
+};
+
+export type Logger = {
+	debug: LogFn;
+	info: LogFn;
+	warn: LogFn;
+	error: LogFn;
+	isLevelEnabled?: (level: string) => boolean;
+};
+
+const noop: LogFn = () => {};
+
+/** The library's default: says nothing. */
+export const silentLogger: Logger = {debug: noop, info: noop, warn: noop, error: noop, isLevelEnabled: () => false};

@@ -1,0 +1,125 @@
+import pRetry from 'p-retry';
+import {backoff, defaults} from '../defaults.js';
+import {formatDuration} from '../duration.js';
+import {LaunchError} from '../errors.js';
+import {toDurationMs, toEndpointUrl} from '../options.js';
+import {probe, type ProbeAnswer} from './probe.js';
+
+export type WaitOptions = {
+	/** Readiness budget: milliseconds, or a duration string like '30s'. Default 30 s. */
+	timeout?: number | string;
+	/** Stops the wait; the promise rejects with `signal.reason`. */
+	signal?: AbortSignal;
+	/** Extra headers for every probe (auth). */
+	headers?: Record<string, string>;
+	/**
+	 * Subscribe to "something happened, probe now" events, such as the server printing a
+	 * line (servers print right after listen()). Returns an unsubscribe function.
+	 */
+	wake?: (listener: () => void) => () => void;
+	/** Called after each failed probe. */
+	onFailedProbe?: (error: Error, attempt: number) => void;
+};
+
+export type ReadyInfo = ProbeAnswer & {
+	url: string;
+	/** Time from the call to the answer that made it ready. */
+	elapsedMs: number;
+	attempts: number;
+};
+
+const wakeReason = Symbol('wake');
+
+/**
+ * Wait until an MCP endpoint answers HTTP (any status), probing with a short backoff.
+ * Resolves with the status that made it ready. Rejects with a `LaunchError` of code
+ * `READY_TIMEOUT` when the budget runs out, or with `signal.reason` when aborted.
+ *
+ * @example
+ * import {waitUntilReady} from 'mcp-launch';
+ * const {status, elapsedMs} = await waitUntilReady('http://127.0.0.1:3000/mcp', {timeout: '10s'});
+ * await client.connect(new StreamableHTTPClientTransport(new URL('http://127.0.0.1:3000/mcp')));
+ */
+export async function waitUntilReady(url: string | URL, options: WaitOptions = {}): Promise<ReadyInfo> {
+	const endpoint = toEndpointUrl(url);
+	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
+	const start = performance.now();
+	const deadline = start + timeoutMs;
+	let attempts = 0;
+	let lastError: Error | undefined;
+	let ready: ReadyInfo | undefined;
+	let inFlight = false;
+	let wakeWhenDone = false;
+	let round: AbortController | undefined;
+
+	const unsubscribe = options.wake?.(() => {
+		if (inFlight) {
+			wakeWhenDone = true;
+		} else {
+			round?.abort(wakeReason);
+		}
+	});
+
+	const attempt = async () => {
+		attempts++;
+		inFlight = true;
+		try {
+			const answer = await probe(endpoint, {
+				timeoutMs: Math.max(1, Math.min(backoff.probeTimeoutMs, deadline - performance.now())),
+				...(options.headers ? {headers: options.headers} : {}),
+			});
+			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
+			return ready;
+		} catch (error) {
+			lastError = error as Error;
+			options.onFailedProbe?.(lastError, attempts);
+			throw error;
+		} finally {
+			inFlight = false;
+			if (wakeWhenDone) {
+				wakeWhenDone = false;
+				round?.abort(wakeReason);
+			}
+		}
+	};
+
+	try {
+		for (;;) {
+			options.signal?.throwIfAborted();
+			round = new AbortController();
+			const signal = options.signal ? AbortSignal.any([options.signal, round.signal]) : round.signal;
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				return await pRetry(attempt, {
+					retries: Number.POSITIVE_INFINITY,
+					minTimeout: backoff.minTimeoutMs,
+					factor: backoff.factor,
+					maxTimeout: backoff.maxTimeoutMs,
+					maxRetryTime: Math.max(0, deadline - performance.now()),
+					signal,
+				});
+			} catch (error) {
+				if (ready) {
+					return ready; // A wake raced with the successful probe.
+				}
+
+				options.signal?.throwIfAborted();
+				if (round.signal.aborted && performance.now() < deadline) {
+					continue; // Woken: probe again at once, with a fresh backoff.
+				}
+
+				throw new LaunchError('READY_TIMEOUT', `${endpoint.href} did not answer within ${formatDuration(timeoutMs)} (${attempts} probes; last error: ${describeProbeError(lastError ?? (error as Error))})`, {
+					cause: lastError ?? error,
+					details: {url: endpoint.href, attempts, elapsedMs: performance.now() - start, lastError: lastError?.message},
+				});
+			}
+		}
+	} finally {
+		unsubscribe?.();
+	}
+}
+
+export function describeProbeError(error: Error): string {
+	const code = (error as {code?: string}).code;
+	return code && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
+}
