@@ -8,6 +8,7 @@ import {type ClientExit, runClient, signalExitCode} from './client/run-client.js
 import {type ReadyInfo, waitUntilReady} from './readiness/wait-until-ready.js';
 import {formatTail} from './server/output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './server/spawn-server.js';
+import {type Guardian, startGuardian} from './lifecycle/guardian.js';
 
 export type LaunchResult = {
 	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, or 128+N of the abort signal. */
@@ -63,10 +64,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	resolved.signal?.throwIfAborted();
 	const log = openServerLog(resolved.serverLog);
 	const server = spawnServer({command: resolved.server, cwd: resolved.cwd, env: resolved.env, tailLines: defaults.tailLines, log});
-	resolved.logger.debug({pid: server.pid, command: resolved.server}, `started server (pid ${server.pid}): ${resolved.server}`);
+	const guardian = startGuardian(server.pid, resolved.killTimeoutMs);
+	resolved.logger.debug({pid: server.pid, guardian: guardian.pid, command: resolved.server}, `started server (pid ${server.pid}): ${resolved.server}`);
 	try {
 		const ready = await gate(server, resolved);
-		return await runClientPhase(server, ready, resolved);
+		return await runClientPhase(server, guardian, ready, resolved);
 	} finally {
 		const stopped = await server.stop(resolved.killTimeoutMs);
 		if (stopped.signal === 'SIGKILL') {
@@ -77,6 +79,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 			resolved.logger.error({pgid: server.pid}, `server process group ${server.pid} survived SIGKILL`);
 		}
 
+		guardian.dismiss();
 		resolved.logger.debug({durationMs: stopped.durationMs, signal: stopped.signal}, `server stopped in ${formatDuration(stopped.durationMs)}`);
 		await closeLog(log);
 	}
@@ -152,7 +155,7 @@ async function gate(server: ServerProcess, options: ResolvedOptions): Promise<Re
 }
 
 /** Run the client in the foreground; report a server death; forward an abort as a signal. */
-async function runClientPhase(server: ServerProcess, ready: ReadyInfo, options: ResolvedOptions): Promise<LaunchResult> {
+async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: ReadyInfo, options: ResolvedOptions): Promise<LaunchResult> {
 	if (options.signal?.aborted) {
 		const signalName = abortSignalName(options.signal.reason);
 		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; server stopped`, {details: {signal: signalName}});
@@ -160,6 +163,7 @@ async function runClientPhase(server: ServerProcess, ready: ReadyInfo, options: 
 
 	const client = runClient(options.client, {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: ready.url}});
 	if (client.pid !== undefined) {
+		guardian.setClient(client.pid);
 		options.onClientStart?.(client.pid);
 	}
 
@@ -188,6 +192,7 @@ async function runClientPhase(server: ServerProcess, ready: ReadyInfo, options: 
 	try {
 		const exit = await client.exited;
 		clientDone = true;
+		guardian.setClient(undefined);
 		if (exit.spawnError) {
 			const code = exit.exitCode === 127 ? 'CLIENT_NOT_FOUND' : 'CLIENT_NOT_EXECUTABLE';
 			throw new LaunchError(code, `client command ${code === 'CLIENT_NOT_FOUND' ? 'not found' : 'is not executable'}: ${options.client[0]} (${exit.spawnError.code})`, {details: {command: options.client[0]}});

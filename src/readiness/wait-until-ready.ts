@@ -3,7 +3,7 @@ import {backoff, defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
-import {probe, type ProbeAnswer} from './probe.js';
+import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './probe.js';
 
 export type WaitOptions = {
 	/** Readiness budget: milliseconds, or a duration string like '30s'. Default 30 s. */
@@ -19,7 +19,21 @@ export type WaitOptions = {
 	wake?: (listener: () => void) => () => void;
 	/** Called after each failed probe. */
 	onFailedProbe?: (error: Error, attempt: number) => void;
+	/** Override the backoff schedule (milliseconds). */
+	backoff?: Partial<BackoffSchedule>;
+	/** Replace the HTTP probe (tests, custom transports). */
+	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 };
+
+export type BackoffSchedule = {minTimeoutMs: number; factor: number; maxTimeoutMs: number; probeTimeoutMs: number};
+
+/**
+ * The delays p-retry will wait between failed probes, for `count` failures: the same
+ * formula (min * factor^n, capped), written out so the schedule can be checked and documented.
+ */
+export function backoffDelays(count: number, schedule: BackoffSchedule = backoff): number[] {
+	return Array.from({length: count}, (_, n) => Math.min(Math.round(schedule.minTimeoutMs * (schedule.factor ** n)), schedule.maxTimeoutMs));
+}
 
 export type ReadyInfo = ProbeAnswer & {
 	url: string;
@@ -43,6 +57,8 @@ const wakeReason = Symbol('wake');
 export async function waitUntilReady(url: string | URL, options: WaitOptions = {}): Promise<ReadyInfo> {
 	const endpoint = toEndpointUrl(url);
 	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
+	const schedule: BackoffSchedule = {...backoff, ...options.backoff};
+	const probe = options.probe ?? httpProbe;
 	const start = performance.now();
 	const deadline = start + timeoutMs;
 	let attempts = 0;
@@ -65,7 +81,7 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 		inFlight = true;
 		try {
 			const answer = await probe(endpoint, {
-				timeoutMs: Math.max(1, Math.min(backoff.probeTimeoutMs, deadline - performance.now())),
+				timeoutMs: Math.max(1, Math.min(schedule.probeTimeoutMs, deadline - performance.now())),
 				...(options.headers ? {headers: options.headers} : {}),
 			});
 			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
@@ -92,9 +108,9 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 				// eslint-disable-next-line no-await-in-loop
 				return await pRetry(attempt, {
 					retries: Number.POSITIVE_INFINITY,
-					minTimeout: backoff.minTimeoutMs,
-					factor: backoff.factor,
-					maxTimeout: backoff.maxTimeoutMs,
+					minTimeout: schedule.minTimeoutMs,
+					factor: schedule.factor,
+					maxTimeout: schedule.maxTimeoutMs,
 					maxRetryTime: Math.max(0, deadline - performance.now()),
 					signal,
 				});

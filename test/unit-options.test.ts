@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {formatDuration, parseDuration} from '../src/duration.js';
+import {resolveOptions, toDurationMs, toEndpointUrl} from '../src/options.js';
+import {defaults} from '../src/defaults.js';
+
+describe('parseDuration', () => {
+	it('reads ms, s, m and h', () => {
+		assert.equal(parseDuration('500ms'), 500);
+		assert.equal(parseDuration('30s'), 30_000);
+		assert.equal(parseDuration('2m'), 120_000);
+		assert.equal(parseDuration('1h'), 3_600_000);
+		assert.equal(parseDuration('1.5s'), 1500);
+		assert.equal(parseDuration('.5s'), 500);
+	});
+
+	it('reads a bare number as seconds', () => {
+		assert.equal(parseDuration('30'), 30_000);
+		assert.equal(parseDuration('0.25'), 250);
+	});
+
+	it('rejects what is not a duration', () => {
+		for (const text of ['banana', '', '-1s', '1 s', '1sec', '10x', 's', '1e3', '0x10']) {
+			assert.equal(parseDuration(text), undefined, text);
+		}
+	});
+
+	it('formats for people', () => {
+		assert.equal(formatDuration(612.4), '612 ms');
+		assert.equal(formatDuration(2500), '2.5 s');
+		assert.equal(formatDuration(30_000), '30 s');
+		assert.equal(formatDuration(120_000), '2 min');
+	});
+});
+
+describe('toDurationMs', () => {
+	it('takes numbers as milliseconds and strings as durations', () => {
+		assert.equal(toDurationMs(250, '--timeout'), 250);
+		assert.equal(toDurationMs('2s', '--timeout'), 2000);
+	});
+
+	it('names the flag and the expected form', () => {
+		assert.throws(() => toDurationMs('banana', '--timeout'), {
+			name: 'TypeError',
+			message: 'Expected `--timeout` to be a positive duration like 30s, 500ms or 2m (a bare number means seconds), got `banana`',
+		});
+		assert.throws(() => toDurationMs('0s', '--timeout'), /--timeout.*got `0s`/);
+		assert.throws(() => toDurationMs(-5, '--kill-timeout', {allowZero: true}), /--kill-timeout/);
+	});
+
+	it('allows zero where asked', () => {
+		assert.equal(toDurationMs('0', '--kill-timeout', {allowZero: true}), 0);
+	});
+});
+
+describe('toEndpointUrl', () => {
+	it('accepts http and https', () => {
+		assert.equal(toEndpointUrl('http://127.0.0.1:3000/mcp').port, '3000');
+		assert.equal(toEndpointUrl('https://localhost/mcp').protocol, 'https:');
+	});
+
+	it('rejects other schemes and non-URLs, naming the flag', () => {
+		for (const text of ['ftp://x', 'notaurl', 'localhost:3000/mcp', '127.0.0.1:3000', 'file:///tmp/x', '']) {
+			assert.throws(() => toEndpointUrl(text), {name: 'TypeError', message: new RegExp(`^Expected \`--url\` to be an http:// or https:// URL`)}, text);
+		}
+	});
+});
+
+describe('resolveOptions', () => {
+	it('fills in the defaults', () => {
+		const options = resolveOptions({server: 'node s.js', client: ['claude']});
+		assert.equal(options.url.href, defaults.url);
+		assert.equal(options.timeoutMs, defaults.timeoutMs);
+		assert.equal(options.killTimeoutMs, defaults.killTimeoutMs);
+		assert.deepEqual(options.client, ['claude']);
+	});
+
+	it('requires a server and a client command', () => {
+		assert.throws(() => resolveOptions({server: ' ', client: ['x']}), /`--server`/);
+		assert.throws(() => resolveOptions({server: 'node s.js', client: []}), /client command after `--`/);
+	});
+
+	it('keeps the client argv verbatim', () => {
+		const argv = ['node', 'c.js', 'a b', '"q"', '$HOME', '*', ';'];
+		assert.deepEqual(resolveOptions({server: 's', client: argv}).client, argv);
+	});
+});
