@@ -4,7 +4,7 @@ import {formatDuration} from './duration.js';
 import {LaunchError} from './errors.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
 import {findExecutable} from './client/find-executable.js';
-import {type ClientExit, runClient, signalExitCode} from './client/run-client.js';
+import {type ClientExit, loadExeca, runClient, signalExitCode} from './client/run-client.js';
 import {type ReadyInfo, waitUntilReady} from './readiness/wait-until-ready.js';
 import {formatTail} from './server/output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './server/spawn-server.js';
@@ -65,6 +65,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const log = openServerLog(resolved.serverLog);
 	const server = spawnServer({command: resolved.server, cwd: resolved.cwd, env: resolved.env, tailLines: defaults.tailLines, log});
 	const guardian = startGuardian(server.pid, resolved.killTimeoutMs);
+	void loadExeca().catch(() => {}); // Warm up while the server boots.
 	resolved.logger.debug({pid: server.pid, guardian: guardian.pid, command: resolved.server}, `started server (pid ${server.pid}): ${resolved.server}`);
 	try {
 		const ready = await gate(server, resolved);
@@ -161,7 +162,7 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; server stopped`, {details: {signal: signalName}});
 	}
 
-	const client = runClient(options.client, {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: ready.url}});
+	const client = await runClient(options.client, {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: ready.url}});
 	if (client.pid !== undefined) {
 		guardian.setClient(client.pid);
 		options.onClientStart?.(client.pid);

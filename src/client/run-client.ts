@@ -1,4 +1,3 @@
-import {execa} from 'execa';
 import {constants} from 'node:os';
 
 export type ClientExit = {
@@ -18,6 +17,14 @@ export type RunningClient = {
 	kill(signal: NodeJS.Signals): void;
 };
 
+let execaModule: Promise<typeof import('execa')> | undefined;
+
+/** Load execa once; called early (while the server boots) so the client starts without that cost. */
+export async function loadExeca(): Promise<typeof import('execa')> {
+	execaModule ??= import('execa');
+	return execaModule;
+}
+
 /** 128 + the signal's number, as shells report a death by signal. */
 export function signalExitCode(signal: string): number {
 	const number = (constants.signals as Record<string, number>)[signal];
@@ -28,8 +35,9 @@ export function signalExitCode(signal: string): number {
  * Run the client in the foreground: argv verbatim (no shell), stdio inherited (it owns the
  * terminal), in mcp-launch's own process group so a Ctrl-C typed there reaches it directly.
  */
-export function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}): RunningClient {
+export async function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}): Promise<RunningClient> {
 	const [file, ...args] = argv;
+	const {execa} = await loadExeca();
 	const subprocess = execa(file, args, {
 		cwd: options.cwd,
 		env: options.env,

@@ -36,7 +36,13 @@ export type Guardian = {
 	dismiss(): void;
 };
 
+const inert: Guardian = {pid: undefined, setClient() {}, dismiss() {}};
+
 export function startGuardian(pgid: number, killTimeoutMs: number): Guardian {
+	if (!Number.isInteger(pgid) || pgid <= 1) {
+		return inert; // Nothing was spawned; and never let a bad id become kill(-1).
+	}
+
 	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(pgid), String(Math.ceil(killTimeoutMs / 100))], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],

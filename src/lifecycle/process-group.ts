@@ -107,7 +107,7 @@ const killSettleMs = 2_000;
  */
 export async function terminateGroup(pgid: number, killTimeoutMs: number): Promise<TerminateResult> {
 	const start = performance.now();
-	if (!groupAlive(pgid)) {
+	if (!Number.isInteger(pgid) || pgid <= 1 || !groupAlive(pgid)) {
 		return {signal: undefined, durationMs: 0, leftover: false};
 	}
 

@@ -1,5 +1,5 @@
-import {createWriteStream, type WriteStream} from 'node:fs';
-import {execa} from 'execa';
+import {spawn} from 'node:child_process';
+import type {WriteStream} from 'node:fs';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 
@@ -44,25 +44,18 @@ export type SpawnServerOptions = {
  * Start the server command through /bin/sh in a session and process group of its own
  * (so a Ctrl-C on the terminal never reaches it, and teardown reaches all of it), with
  * stdin from /dev/null and its output captured, never drawn on the terminal.
+ *
+ * node:child_process rather than execa here: what the server needs is exactly a raw
+ * detached spawn, its exit event and its pipes, and it must start before the heavier
+ * modules (execa included, for the client) are loaded, which then happens during its boot.
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	const subprocess = execa(options.command, {
-		shell: true,
+	const subprocess = spawn('/bin/sh', ['-c', options.command], {
 		detached: true,
 		cwd: options.cwd,
 		env: options.env,
-		extendEnv: false,
-		stdin: 'ignore',
-		stdout: 'pipe',
-		stderr: 'pipe',
-		buffer: false,
-		reject: false,
-		cleanup: false,
-		forceKillAfterDelay: false,
-		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	// Errors surface through `exited`; never let the result promise reject unhandled.
-	subprocess.catch(() => {});
 
 	const tail = new OutputTail(options.tailLines);
 	const activityListeners = new Set<() => void>();
