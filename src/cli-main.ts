@@ -34,6 +34,7 @@ function parse(argv: string[], version: string) {
 		.option('url', {alias: 'u', type: 'string', requiresArg: true, default: defaults.url, describe: 'The MCP endpoint to gate on (http or https)'})
 		.option('timeout', {type: 'string', requiresArg: true, default: '30s', describe: 'Readiness budget: 500ms, 30s, 2m (a bare number means seconds)'})
 		.option('kill-timeout', {type: 'string', requiresArg: true, default: '5s', describe: 'Grace between SIGTERM and SIGKILL at teardown'})
+		.option('on-server-exit', {type: 'string', requiresArg: true, choices: ['warn', 'exit'], default: defaults.onServerExit, describe: 'If the server dies while the client runs: warn, or exit (end the client, exit 125)'})
 		.option('server-log', {type: 'string', requiresArg: true, describe: 'Also append everything the server prints to this file'})
 		.option('log-level', {type: 'string', requiresArg: true, choices: logLevels, describe: 'debug, info, warn, error or silent [default: info]'})
 		.option('log-format', {type: 'string', requiresArg: true, choices: ['pretty', 'json'], default: defaults.logFormat, describe: 'Human lines or JSON lines on stderr'})
@@ -144,6 +145,7 @@ export async function main(argv: string[], version: string): Promise<number> {
 			timeout: parsed.timeout,
 			killTimeout: parsed['kill-timeout'],
 			serverLog: parsed['server-log'],
+			onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
 			signal: controller.signal,
 			logger,
 			echoServerOutput: level === 'debug',

@@ -10,6 +10,8 @@ export const defaults = {
 	killTimeoutMs: 5_000,
 	/** How many recent server output lines are kept for error messages. */
 	tailLines: 40,
+	/** What a server death while the client runs does: warn, or exit (end the client, exit 125). */
+	onServerExit: 'warn',
 	logLevel: 'info',
 	logFormat: 'pretty',
 } as const;

@@ -21,6 +21,9 @@ export type LaunchResult = {
 	aborted?: NodeJS.Signals;
 };
 
+/** What mcp-launch exits with when the server's death ended the run (before ready, or with --on-server-exit exit). */
+export const serverExitedCode = 125;
+
 /** How long to let a dead server's pipes drain so its last words are in the tail. */
 const drainMs = 250;
 /** How many tail lines go into a message. */
@@ -170,6 +173,13 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 
 	let serverExit: ServerExit | undefined;
 	let clientDone = false;
+	let endedForServer = false;
+	let forceKill: NodeJS.Timeout | undefined;
+	const endClient = (signal: NodeJS.Signals) => {
+		client.kill(signal);
+		forceKill ??= setTimeout(() => client.kill('SIGKILL'), Math.max(options.killTimeoutMs, 1));
+	};
+
 	void server.exited.then(async exit => {
 		await server.drained(drainMs);
 		if (clientDone) {
@@ -178,15 +188,20 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 
 		serverExit = exit;
 		const last = server.tail.lines('stderr', 3).filter(line => line.trim() !== '');
-		options.logger.warn({exitCode: exit.code, signal: exit.signal, stderr: last}, `server ${describeExit(exit)} while the client runs${last.length > 0 ? `; last stderr: ${last.join(' | ')}` : ''}`);
+		const evidence = last.length > 0 ? `; last stderr: ${last.join(' | ')}` : '';
+		if (options.onServerExit === 'exit') {
+			endedForServer = true;
+			options.logger.error({exitCode: exit.code, signal: exit.signal, stderr: last}, `server ${describeExit(exit)} while the client runs${evidence}; ending the client (--on-server-exit exit)`);
+			endClient('SIGTERM');
+		} else {
+			options.logger.warn({exitCode: exit.code, signal: exit.signal, stderr: last}, `server ${describeExit(exit)} while the client runs${evidence}`);
+		}
 	});
 
 	let aborted: NodeJS.Signals | undefined;
-	let forceKill: NodeJS.Timeout | undefined;
 	const onAbort = () => {
 		aborted = abortSignalName(options.signal?.reason);
-		client.kill(aborted);
-		forceKill = setTimeout(() => client.kill('SIGKILL'), Math.max(options.killTimeoutMs, 1));
+		endClient(aborted);
 	};
 
 	options.signal?.addEventListener('abort', onAbort, {once: true});
@@ -199,7 +214,8 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 			throw new LaunchError(code, `client command ${code === 'CLIENT_NOT_FOUND' ? 'not found' : 'is not executable'}: ${options.client[0]} (${exit.spawnError.code})`, {details: {command: options.client[0]}});
 		}
 
-		const result: LaunchResult = {exitCode: aborted ? signalExitCode(aborted) : exit.exitCode, client: exit, ready};
+		const exitCode = aborted ? signalExitCode(aborted) : (endedForServer ? serverExitedCode : exit.exitCode);
+		const result: LaunchResult = {exitCode, client: exit, ready};
 		if (serverExit) {
 			result.serverExit = serverExit;
 		}

@@ -36,6 +36,11 @@ export type LaunchOptions = {
 	echoServerOutput?: boolean;
 	/** Called with the client's pid once it is spawned. */
 	onClientStart?: (pid: number) => void;
+	/**
+	 * What to do when the server dies while the client runs: `'warn'` (default) reports it
+	 * and lets the client go on; `'exit'` also ends the client (SIGTERM) and makes the exit code 125.
+	 */
+	onServerExit?: 'warn' | 'exit';
 };
 
 export type ResolvedOptions = {
@@ -51,6 +56,7 @@ export type ResolvedOptions = {
 	logger: Logger;
 	echoServerOutput: boolean;
 	onClientStart: ((pid: number) => void) | undefined;
+	onServerExit: 'warn' | 'exit';
 };
 
 const durationExample = 'like 30s, 500ms or 2m (a bare number means seconds)';
@@ -86,6 +92,14 @@ export function toEndpointUrl(value: string | URL, flag = '--url'): URL {
 	return url;
 }
 
+function toChoice<T extends string>(value: string, flag: string, choices: readonly T[]): T {
+	if (!(choices as readonly string[]).includes(value)) {
+		throw new TypeError(`Expected \`${flag}\` to be one of ${choices.join(', ')}, got \`${value}\``);
+	}
+
+	return value as T;
+}
+
 /** Validate and fill in defaults. Throws TypeError naming the option on bad input. */
 export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 	if (typeof options.server !== 'string' || options.server.trim() === '') {
@@ -110,5 +124,6 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		logger: options.logger ?? silentLogger,
 		echoServerOutput: options.echoServerOutput ?? false,
 		onClientStart: options.onClientStart,
+		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
 	};
 }
