@@ -12,6 +12,8 @@ export const defaults = {
 	tailLines: 40,
 	/** What a server death while the client runs does: warn, or exit (end the client, exit 125). */
 	onServerExit: 'warn',
+	/** How readiness is judged. */
+	probe: 'http',
 	logLevel: 'info',
 	logFormat: 'pretty',
 } as const;

@@ -1,92 +1,118 @@
 import {createWriteStream, openSync, type WriteStream} from 'node:fs';
-import {defaults} from './defaults.js';
-import {formatDuration} from './duration.js';
 import {LaunchError} from './errors.js';
-import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
+import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
 import {findExecutable} from './client/find-executable.js';
 import {type ClientExit, loadExeca, runClient, signalExitCode} from './client/run-client.js';
-import {type ReadyInfo, waitUntilReady} from './readiness/wait-until-ready.js';
-import {formatTail} from './server/output-tail.js';
-import {type ServerExit, type ServerProcess, spawnServer} from './server/spawn-server.js';
-import {type Guardian, startGuardian} from './lifecycle/guardian.js';
+import type {ReadyInfo} from './readiness/wait-until-ready.js';
+import {abortSignalName, describeExit, ManagedServer} from './server/managed-server.js';
+import type {ServerExit} from './server/spawn-server.js';
+import {freePort} from './workflow/free-port.js';
+import {McpConfigFile} from './workflow/mcp-config.js';
+import {fillArgv, fillShellCommand, type PlaceholderServer, type PlaceholderValues, usesPlaceholder} from './workflow/placeholders.js';
+import {toEndpointUrl} from './options.js';
 
 export type LaunchResult = {
-	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, or 128+N of the abort signal. */
+	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, 128+N of the abort signal, or 125 (--on-server-exit exit). */
 	exitCode: number;
 	client: ClientExit;
-	ready: ReadyInfo;
-	/** Set when the server died while the client was running. */
-	serverExit?: ServerExit;
+	/** One entry per server, in order. */
+	ready: ReadyInfo[];
+	/** Set when a server died while the client was running. */
+	serverExit?: ServerExit & {name: string};
 	/** The signal that aborted the launch while the client ran. */
 	aborted?: NodeJS.Signals;
 };
 
-/** What mcp-launch exits with when the server's death ended the run (before ready, or with --on-server-exit exit). */
+/** What mcp-launch exits with when a server's death ended the run (before ready, or with --on-server-exit exit). */
 export const serverExitedCode = 125;
 
-/** How long to let a dead server's pipes drain so its last words are in the tail. */
-const drainMs = 250;
-/** How many tail lines go into a message. */
-const shownLines = 15;
-
-export function abortSignalName(reason: unknown): NodeJS.Signals {
-	return reason === 'SIGINT' || reason === 'SIGHUP' || reason === 'SIGTERM' ? reason : 'SIGTERM';
-}
-
-export function describeExit(exit: ServerExit): string {
-	if (exit.spawnError) {
-		return `could not be started (${exit.spawnError})`;
-	}
-
-	return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
 /**
- * Start an MCP server, wait until its endpoint answers, run the client in the foreground
- * and tear the server's whole process group down when the client exits, on every path.
+ * Start one or more MCP servers, wait until their endpoints answer, run the client in the
+ * foreground and tear every server's whole process group down when the client exits, on
+ * every path.
  *
- * Resolves once the client has exited and the server is gone. Rejects with a
+ * Resolves once the client has exited and the servers are gone. Rejects with a
  * {@link LaunchError} when the client never ran (server crashed, timeout, client not
  * found, aborted), and with a TypeError, before starting anything, on bad options.
  *
  * @example
  * import {launch} from 'mcp-launch';
- * const {exitCode} = await launch({server: 'node server.js', client: ['node', 'client.js'], timeout: '10s'});
+ * const {exitCode} = await launch({server: 'node server.js --port {port}', port: 'auto', client: ['node', 'client.js', '{url}']});
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const resolved = resolveOptions(options);
-	const clientCheck = findExecutable(resolved.client[0], {cwd: resolved.cwd, pathEnv: resolved.env.PATH});
-	if (clientCheck.status === 'not-found') {
-		throw new LaunchError('CLIENT_NOT_FOUND', `client command not found: ${resolved.client[0]} (check the spelling, or that it is installed and on PATH)`, {details: {command: resolved.client[0]}});
-	}
-
-	if (clientCheck.status === 'not-executable') {
-		throw new LaunchError('CLIENT_NOT_EXECUTABLE', `client command is not executable: ${clientCheck.path} (chmod +x it, or run it through its interpreter)`, {details: {command: resolved.client[0], path: clientCheck.path}});
-	}
-
+	checkClient(resolved);
 	resolved.signal?.throwIfAborted();
-	const log = openServerLog(resolved.serverLog);
-	const server = spawnServer({command: resolved.server, cwd: resolved.cwd, env: resolved.env, tailLines: defaults.tailLines, log});
-	const guardian = startGuardian(server.pid, resolved.killTimeoutMs);
-	void loadExeca().catch(() => {}); // Warm up while the server boots.
-	resolved.logger.debug({pid: server.pid, guardian: guardian.pid, command: resolved.server}, `started server (pid ${server.pid}): ${resolved.server}`);
+
+	const placed = await placeServers(resolved.servers);
+	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
+	const byName = new Map(placed.map(server => [server.name, server]));
+	const servers: ManagedServer[] = [];
+	let log: WriteStream | undefined;
 	try {
-		const ready = await gate(server, resolved);
-		return await runClientPhase(server, guardian, ready, resolved);
+		const clientArgv = fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
+		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
+		log = openServerLog(resolved.serverLog);
+		for (const [index, server] of placed.entries()) {
+			servers.push(new ManagedServer({
+				name: server.name,
+				label: placed.length === 1 ? 'server' : `server "${server.name}"`,
+				command: commands[index]!,
+				url: new URL(server.url),
+				env: server.portFromFlag ? {...resolved.env, PORT: server.port} : resolved.env,
+				cwd: resolved.cwd,
+				log,
+				killTimeoutMs: resolved.killTimeoutMs,
+				logger: resolved.logger,
+			}));
+		}
+
+		if (mcpConfig) {
+			servers[0]!.guardian.setTempDir(mcpConfig.directory);
+		}
+
+		void loadExeca().catch(() => {}); // Warm up while the servers boot.
+		const ready = await gateAll(servers, resolved);
+		mcpConfig?.write(servers.map((server, index) => ({name: server.setup.name, url: ready[index]!.url, ...(Object.keys(resolved.headers).length > 0 ? {headers: resolved.headers} : {})})));
+		return await runClientPhase(servers, ready, clientArgv, resolved);
 	} finally {
-		const stopped = await server.stop(resolved.killTimeoutMs);
-		if (stopped.signal === 'SIGKILL') {
-			resolved.logger.warn({pid: server.pid}, `server ignored SIGTERM for ${formatDuration(resolved.killTimeoutMs)}; killed it (SIGKILL)`);
-		}
-
-		if (stopped.leftover) {
-			resolved.logger.error({pgid: server.pid}, `server process group ${server.pid} survived SIGKILL`);
-		}
-
-		guardian.dismiss();
-		resolved.logger.debug({durationMs: stopped.durationMs, signal: stopped.signal}, `server stopped in ${formatDuration(stopped.durationMs)}`);
+		await Promise.all(servers.map(async server => server.stop()));
+		mcpConfig?.remove();
 		await closeLog(log);
 	}
+}
+
+function checkClient(resolved: ResolvedOptions): void {
+	const command = resolved.client[0];
+	if (command.includes('{')) {
+		return; // A placeholder; checked when spawned.
+	}
+
+	const check = findExecutable(command, {cwd: resolved.cwd, pathEnv: resolved.env.PATH});
+	if (check.status === 'not-found') {
+		throw new LaunchError('CLIENT_NOT_FOUND', `client command not found: ${command} (check the spelling, or that it is installed and on PATH)`, {details: {command}});
+	}
+
+	if (check.status === 'not-executable') {
+		throw new LaunchError('CLIENT_NOT_EXECUTABLE', `client command is not executable: ${check.path} (chmod +x it, or run it through its interpreter)`, {details: {command, path: check.path}});
+	}
+}
+
+type PlacedServer = PlaceholderServer & {portFromFlag: boolean};
+
+/** Pick `auto` ports and turn each URL template into the URL to probe. */
+async function placeServers(plans: readonly ServerPlan[]): Promise<PlacedServer[]> {
+	return Promise.all(plans.map(async plan => {
+		const port = plan.port === 'auto' ? await freePort() : plan.port;
+		const url = toEndpointUrl(port === undefined ? plan.url : plan.url.replaceAll('{port}', String(port)));
+		return {
+			name: plan.name,
+			port: String(port ?? (url.port || (url.protocol === 'https:' ? 443 : 80))),
+			url: url.href,
+			host: url.hostname.replace(/^\[|\]$/g, ''),
+			portFromFlag: port !== undefined,
+		};
+	}));
 }
 
 function openServerLog(file: string | undefined): WriteStream | undefined {
@@ -115,63 +141,52 @@ async function closeLog(log: WriteStream | undefined): Promise<void> {
 	});
 }
 
-/** Probe until ready; stop at once if the server exits or the launch is aborted. */
-async function gate(server: ServerProcess, options: ResolvedOptions): Promise<ReadyInfo> {
-	const serverGone = new AbortController();
-	void server.exited.then(exit => serverGone.abort(exit));
-	const stopEcho = options.echoServerOutput
-		? server.onLine((line, stream) => options.logger.debug({source: 'server', stream}, line))
-		: undefined;
-	const signal = options.signal ? AbortSignal.any([options.signal, serverGone.signal]) : serverGone.signal;
-	options.logger.debug({url: options.url.href}, `waiting for ${options.url.href}`);
-	try {
-		const ready = await waitUntilReady(options.url, {
-			timeout: options.timeoutMs,
-			signal,
-			wake: listener => server.onActivity(listener),
-		});
-		options.logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts}, `ready ${ready.url} (${ready.status} after ${formatDuration(ready.elapsedMs)})`);
-		return ready;
-	} catch (error) {
-		const exit = server.exit();
-		if (serverGone.signal.aborted && exit) {
-			await server.drained(drainMs);
-			throw new LaunchError('SERVER_EXITED', `server ${describeExit(exit)} before ${options.url.href} answered\n${formatTail(server.tail, shownLines)}`, {
-				cause: error,
-				details: {exitCode: exit.code, signal: exit.signal, stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')},
-			});
-		}
+/** Gate on every server at once; the first failure stops the others and is the one reported. */
+async function gateAll(servers: readonly ManagedServer[], options: ResolvedOptions): Promise<ReadyInfo[]> {
+	const failed = new AbortController();
+	const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+	options.onEvent({type: 'waiting', urls: servers.map(server => server.setup.url.href)});
+	let first: unknown;
+	const results = await Promise.allSettled(servers.map(async server => {
+		try {
+			const ready = await server.gate({timeoutMs: options.timeoutMs, probe: options.probe, headers: options.headers, signal, echo: options.echoServerOutput});
+			options.onEvent({type: 'ready', name: server.setup.name, url: ready.url});
+			return ready;
+		} catch (error) {
+			if (!failed.signal.aborted && !options.signal?.aborted) {
+				first = error;
+				failed.abort(error);
+			}
 
-		if (options.signal?.aborted) {
-			const signalName = abortSignalName(options.signal.reason);
-			throw new LaunchError('ABORTED', `interrupted by ${signalName} while waiting for ${options.url.href}; server stopped`, {cause: error, details: {signal: signalName}});
+			throw error;
 		}
-
-		if (error instanceof LaunchError && error.code === 'READY_TIMEOUT') {
-			const message = `${error.message}\nthe server is still running (pid ${server.pid}); it was stopped\n${formatTail(server.tail, shownLines)}`;
-			throw new LaunchError('READY_TIMEOUT', message, {cause: error.cause, details: {...error.details, stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')}});
-		}
-
-		throw error;
-	} finally {
-		stopEcho?.();
+	}));
+	const rejected = results.find(result => result.status === 'rejected');
+	if (rejected) {
+		throw first ?? rejected.reason;
 	}
+
+	return results.map(result => (result as PromiseFulfilledResult<ReadyInfo>).value);
 }
 
 /** Run the client in the foreground; report a server death; forward an abort as a signal. */
-async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: ReadyInfo, options: ResolvedOptions): Promise<LaunchResult> {
+async function runClientPhase(servers: readonly ManagedServer[], ready: readonly ReadyInfo[], argv: readonly string[], options: ResolvedOptions): Promise<LaunchResult> {
 	if (options.signal?.aborted) {
 		const signalName = abortSignalName(options.signal.reason);
-		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; server stopped`, {details: {signal: signalName}});
+		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; stopped`, {details: {signal: signalName}});
 	}
 
-	const client = await runClient(options.client, {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: ready.url}});
+	const urls = ready.map(info => info.url);
+	const client = await runClient(argv as [string, ...string[]], {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
 	if (client.pid !== undefined) {
-		guardian.setClient(client.pid);
-		options.onClientStart?.(client.pid);
+		for (const server of servers) {
+			server.guardian.setClient(client.pid);
+		}
+
+		options.onEvent({type: 'client-start', pid: client.pid});
 	}
 
-	let serverExit: ServerExit | undefined;
+	let serverExit: LaunchResult['serverExit'];
 	let clientDone = false;
 	let endedForServer = false;
 	let forceKill: NodeJS.Timeout | undefined;
@@ -180,23 +195,20 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 		forceKill ??= setTimeout(() => client.kill('SIGKILL'), Math.max(options.killTimeoutMs, 1));
 	};
 
-	void server.exited.then(async exit => {
-		await server.drained(drainMs);
-		if (clientDone) {
-			return;
-		}
-
-		serverExit = exit;
-		const last = server.tail.lines('stderr', 3).filter(line => line.trim() !== '');
-		const evidence = last.length > 0 ? `; last stderr: ${last.join(' | ')}` : '';
-		if (options.onServerExit === 'exit') {
-			endedForServer = true;
-			options.logger.error({exitCode: exit.code, signal: exit.signal, stderr: last}, `server ${describeExit(exit)} while the client runs${evidence}; ending the client (--on-server-exit exit)`);
-			endClient('SIGTERM');
-		} else {
-			options.logger.warn({exitCode: exit.code, signal: exit.signal, stderr: last}, `server ${describeExit(exit)} while the client runs${evidence}`);
-		}
-	});
+	for (const server of servers) {
+		server.watch(() => clientDone, (exit, last) => {
+			serverExit ??= {...exit, name: server.setup.name};
+			const evidence = last.length > 0 ? `; last stderr: ${last.join(' | ')}` : '';
+			const fields = {server: server.setup.name, exitCode: exit.code, signal: exit.signal, stderr: last};
+			if (options.onServerExit === 'exit') {
+				endedForServer = true;
+				options.logger.error(fields, `${server.setup.label} ${describeExit(exit)} while the client runs${evidence}; ending the client (--on-server-exit exit)`);
+				endClient('SIGTERM');
+			} else {
+				options.logger.warn(fields, `${server.setup.label} ${describeExit(exit)} while the client runs${evidence}`);
+			}
+		});
+	}
 
 	let aborted: NodeJS.Signals | undefined;
 	const onAbort = () => {
@@ -208,14 +220,17 @@ async function runClientPhase(server: ServerProcess, guardian: Guardian, ready: 
 	try {
 		const exit = await client.exited;
 		clientDone = true;
-		guardian.setClient(undefined);
+		for (const server of servers) {
+			server.guardian.setClient(undefined);
+		}
+
 		if (exit.spawnError) {
 			const code = exit.exitCode === 127 ? 'CLIENT_NOT_FOUND' : 'CLIENT_NOT_EXECUTABLE';
-			throw new LaunchError(code, `client command ${code === 'CLIENT_NOT_FOUND' ? 'not found' : 'is not executable'}: ${options.client[0]} (${exit.spawnError.code})`, {details: {command: options.client[0]}});
+			throw new LaunchError(code, `client command ${code === 'CLIENT_NOT_FOUND' ? 'not found' : 'is not executable'}: ${argv[0]} (${exit.spawnError.code})`, {details: {command: argv[0]}});
 		}
 
 		const exitCode = aborted ? signalExitCode(aborted) : (endedForServer ? serverExitedCode : exit.exitCode);
-		const result: LaunchResult = {exitCode, client: exit, ready};
+		const result: LaunchResult = {exitCode, client: exit, ready: [...ready]};
 		if (serverExit) {
 			result.serverExit = serverExit;
 		}

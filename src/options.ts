@@ -1,30 +1,59 @@
 import {defaults} from './defaults.js';
 import {parseDuration} from './duration.js';
 import {type Logger, silentLogger} from './log-types.js';
+import {expandServerCommand} from './workflow/npm-script.js';
+
+/** One server of a launch. */
+export type ServerSpec = {
+	/** One shell command (run by /bin/sh: npm scripts, `&&` and pipes work). `npm:<script>` runs `npm run <script>`. */
+	command: string;
+	/** The MCP endpoint to gate on; may hold `{port}`. Default `http://127.0.0.1:3000/mcp`, or `http://127.0.0.1:{port}/mcp` with `port`. */
+	url?: string | URL;
+	/** A port for the server: a number, or `'auto'` for a free loopback port. The server gets it as `PORT` and `{port}`. */
+	port?: number | 'auto';
+	/** A name for messages, `{url:NAME}` placeholders and the generated client config. */
+	name?: string;
+};
+
+export type ProbeKind = 'http' | 'tcp' | 'mcp';
+
+/** What happened, for a caller that shows progress. */
+export type LaunchEvent =
+	| {type: 'waiting'; urls: string[]}
+	| {type: 'ready'; name: string; url: string}
+	| {type: 'client-start'; pid: number};
 
 /**
  * Options of {@link launch}. Durations are milliseconds as numbers, or strings such as
  * `'500ms'`, `'30s'`, `'2m'` (a bare numeric string means seconds, as on the command line).
  */
 export type LaunchOptions = {
-	/** The server, as one shell command (run by /bin/sh, so npm scripts, `&&` and pipes work). */
-	server: string;
-	/** The client's argv, run verbatim without a shell once the server is ready. */
-	client: readonly string[];
-	/** The MCP endpoint to gate on. Default `http://127.0.0.1:3000/mcp`. */
+	/** The server as one shell command; shorthand for `servers: [{command: server, url, port}]`. */
+	server?: string;
+	/** The MCP endpoint of `server`. Default `http://127.0.0.1:3000/mcp`. */
 	url?: string | URL;
+	/** The port of `server`: a number or `'auto'`. */
+	port?: number | 'auto';
+	/** Several servers, started in parallel, all gated on, all torn down. */
+	servers?: readonly ServerSpec[];
+	/** The client's argv, run verbatim without a shell once every server is ready. Placeholders are filled in. */
+	client: readonly string[];
 	/** Readiness budget. Default 30 s. */
 	timeout?: number | string;
-	/** Grace between SIGTERM and SIGKILL when the server is torn down. Default 5 s. */
+	/** Grace between SIGTERM and SIGKILL when a server is torn down. Default 5 s. */
 	killTimeout?: number | string;
-	/** Also append everything the server prints to this file. */
+	/** How readiness is judged: `http` (any HTTP status, default), `tcp` (a connection), `mcp` (the initialize handshake). */
+	probe?: ProbeKind;
+	/** Headers sent with every probe (and written into `{mcp-config}`); never logged. */
+	headers?: Record<string, string>;
+	/** Also append everything the servers print to this file. */
 	serverLog?: string;
-	/** Working directory of server and client. Default `process.cwd()`. */
+	/** Working directory of servers and client. Default `process.cwd()`. */
 	cwd?: string;
-	/** Environment of server and client. Default `process.env`. The client also gets `MCP_SERVER_URL`. */
+	/** Environment of servers and client. Default `process.env`. The client also gets `MCP_SERVER_URL` and `MCP_SERVER_URLS`. */
 	env?: Record<string, string | undefined>;
 	/**
-	 * Aborting stops the launch. Before the client runs: the server is torn down and
+	 * Aborting stops the launch. Before the client runs: the servers are torn down and
 	 * `launch()` rejects with `LaunchError` code `ABORTED`. While the client runs: the
 	 * signal named by `signal.reason` (`'SIGTERM'`, `'SIGHUP'`, `'SIGINT'`; anything else
 	 * means SIGTERM) is sent to the client, then everything is torn down.
@@ -34,28 +63,38 @@ export type LaunchOptions = {
 	logger?: Logger;
 	/** Copy server output to the logger (level debug) until the client starts. */
 	echoServerOutput?: boolean;
-	/** Called with the client's pid once it is spawned. */
-	onClientStart?: (pid: number) => void;
+	/** Progress events: waiting, ready, client started. */
+	onEvent?: (event: LaunchEvent) => void;
 	/**
-	 * What to do when the server dies while the client runs: `'warn'` (default) reports it
+	 * What to do when a server dies while the client runs: `'warn'` (default) reports it
 	 * and lets the client go on; `'exit'` also ends the client (SIGTERM) and makes the exit code 125.
 	 */
 	onServerExit?: 'warn' | 'exit';
 };
 
+export type ServerPlan = {
+	name: string;
+	/** The command with `npm:` expanded; placeholders not yet filled. */
+	command: string;
+	/** The URL text; may still hold `{port}`. */
+	url: string;
+	port: number | 'auto' | undefined;
+};
+
 export type ResolvedOptions = {
-	server: string;
+	servers: ServerPlan[];
 	client: readonly [string, ...string[]];
-	url: URL;
 	timeoutMs: number;
 	killTimeoutMs: number;
+	probe: ProbeKind;
+	headers: Record<string, string>;
 	serverLog: string | undefined;
 	cwd: string;
 	env: Record<string, string | undefined>;
 	signal: AbortSignal | undefined;
 	logger: Logger;
 	echoServerOutput: boolean;
-	onClientStart: ((pid: number) => void) | undefined;
+	onEvent: (event: LaunchEvent) => void;
 	onServerExit: 'warn' | 'exit';
 };
 
@@ -100,10 +139,54 @@ function toChoice<T extends string>(value: string, flag: string, choices: readon
 	return value as T;
 }
 
+function toPort(value: number | 'auto' | undefined): number | 'auto' | undefined {
+	if (value === undefined || value === 'auto') {
+		return value;
+	}
+
+	if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+		throw new TypeError(`Expected \`--port\` to be a port number (1-65535) or auto, got \`${String(value)}\``);
+	}
+
+	return value;
+}
+
+function planServer(spec: ServerSpec, index: number, count: number): ServerPlan {
+	if (typeof spec.command !== 'string' || spec.command.trim() === '') {
+		throw new TypeError('Expected `--server` to be the command that starts the MCP server, like --server "node server.js"');
+	}
+
+	const port = toPort(spec.port);
+	const url = spec.url === undefined ? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp') : String(spec.url);
+	// Check the URL now, with a stand-in for a port that is only picked later.
+	toEndpointUrl(url.replaceAll('{port}', '1'));
+	if (url.includes('{port}') && port === undefined) {
+		throw new TypeError(`Expected \`--port\` (a number or auto) with a \`--url\` that holds {port}, got \`${url}\``);
+	}
+
+	const name = spec.name ?? (count === 1 ? 'server' : `server-${index + 1}`);
+	if (!/^[\w.-]+$/.test(name)) {
+		throw new TypeError(`Expected \`--name\` to be letters, digits, dots, dashes or underscores, got \`${name}\``);
+	}
+
+	return {name, command: expandServerCommand(spec.command), url, port};
+}
+
 /** Validate and fill in defaults. Throws TypeError naming the option on bad input. */
 export function resolveOptions(options: LaunchOptions): ResolvedOptions {
-	if (typeof options.server !== 'string' || options.server.trim() === '') {
-		throw new TypeError('Expected `--server` to be the command that starts the MCP server, like --server "node server.js"');
+	const specs: ServerSpec[] = [...(options.servers ?? [])];
+	if (options.server !== undefined) {
+		specs.unshift({command: options.server, ...(options.url === undefined ? {} : {url: options.url}), ...(options.port === undefined ? {} : {port: options.port})});
+	}
+
+	if (specs.length === 0) {
+		throw new TypeError('Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
+	}
+
+	const servers = specs.map((spec, index) => planServer(spec, index, specs.length));
+	const names = new Set(servers.map(server => server.name));
+	if (names.size !== servers.length) {
+		throw new TypeError(`Expected each \`--name\` to be different, got ${servers.map(server => server.name).join(', ')}`);
 	}
 
 	const [file, ...args] = options.client ?? [];
@@ -112,18 +195,19 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 	}
 
 	return {
-		server: options.server,
+		servers,
 		client: [file, ...args],
-		url: toEndpointUrl(options.url ?? defaults.url),
 		timeoutMs: toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout'),
 		killTimeoutMs: toDurationMs(options.killTimeout ?? defaults.killTimeoutMs, '--kill-timeout', {allowZero: true}),
+		probe: toChoice(options.probe ?? defaults.probe, '--probe', ['http', 'tcp', 'mcp'] as const),
+		headers: options.headers ?? {},
 		serverLog: options.serverLog,
 		cwd: options.cwd ?? process.cwd(),
 		env: options.env ?? process.env,
 		signal: options.signal,
 		logger: options.logger ?? silentLogger,
 		echoServerOutput: options.echoServerOutput ?? false,
-		onClientStart: options.onClientStart,
+		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
 	};
 }

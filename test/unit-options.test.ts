@@ -69,7 +69,8 @@ describe('toEndpointUrl', () => {
 describe('resolveOptions', () => {
 	it('fills in the defaults', () => {
 		const options = resolveOptions({server: 'node s.js', client: ['claude']});
-		assert.equal(options.url.href, defaults.url);
+		assert.deepEqual(options.servers, [{name: 'server', command: 'node s.js', url: defaults.url, port: undefined}]);
+		assert.equal(options.probe, 'http');
 		assert.equal(options.timeoutMs, defaults.timeoutMs);
 		assert.equal(options.killTimeoutMs, defaults.killTimeoutMs);
 		assert.deepEqual(options.client, ['claude']);
@@ -78,6 +79,22 @@ describe('resolveOptions', () => {
 	it('requires a server and a client command', () => {
 		assert.throws(() => resolveOptions({server: ' ', client: ['x']}), /`--server`/);
 		assert.throws(() => resolveOptions({server: 'node s.js', client: []}), /client command after `--`/);
+	});
+
+	it('follows --port in the default URL, and pairs several servers', () => {
+		const options = resolveOptions({servers: [{command: 'npm:dev', port: 'auto'}, {command: 'b', url: 'http://127.0.0.1:{port}/x', port: 4000, name: 'db'}], client: ['c']});
+		assert.deepEqual(options.servers, [
+			{name: 'server-1', command: 'npm run dev', url: 'http://127.0.0.1:{port}/mcp', port: 'auto'},
+			{name: 'db', command: 'b', url: 'http://127.0.0.1:{port}/x', port: 4000},
+		]);
+	});
+
+	it('rejects bad ports, names and a {port} URL without --port', () => {
+		assert.throws(() => resolveOptions({server: 's', port: 70_000, client: ['c']}), /`--port` to be a port number/);
+		assert.throws(() => resolveOptions({server: 's', url: 'http://127.0.0.1:{port}/mcp', client: ['c']}), /`--port`.*holds \{port\}/);
+		assert.throws(() => resolveOptions({servers: [{command: 'a', name: 'x'}, {command: 'b', name: 'x'}], client: ['c']}), /each `--name` to be different/);
+		assert.throws(() => resolveOptions({servers: [{command: 'a', name: 'a b'}], client: ['c']}), /`--name`/);
+		assert.throws(() => resolveOptions({server: 's', probe: 'udp' as 'tcp', client: ['c']}), /`--probe` to be one of http, tcp, mcp/);
 	});
 
 	it('keeps the client argv verbatim', () => {

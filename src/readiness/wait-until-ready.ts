@@ -3,7 +3,12 @@ import {backoff, defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
+import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './probe.js';
+import {tcpProbe} from './tcp-probe.js';
+
+export type ProbeKind = 'http' | 'tcp' | 'mcp';
+const probes: Record<ProbeKind, (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>> = {http: httpProbe, tcp: tcpProbe, mcp: mcpHandshake};
 
 export type WaitOptions = {
 	/** Readiness budget: milliseconds, or a duration string like '30s'. Default 30 s. */
@@ -21,8 +26,12 @@ export type WaitOptions = {
 	onFailedProbe?: (error: Error, attempt: number) => void;
 	/** Override the backoff schedule (milliseconds). */
 	backoff?: Partial<BackoffSchedule>;
-	/** Replace the HTTP probe (tests, custom transports). */
-	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
+	/**
+	 * How readiness is judged: `'http'` (default: any HTTP status to a POST ping), `'tcp'`
+	 * (a connection is accepted), `'mcp'` (a full initialize handshake; see mcpHandshake for
+	 * its side effect on single-session servers). A function replaces the probe entirely.
+	 */
+	probe?: ProbeKind | ((url: URL, options: ProbeOptions) => Promise<ProbeAnswer>);
 };
 
 export type BackoffSchedule = {minTimeoutMs: number; factor: number; maxTimeoutMs: number; probeTimeoutMs: number};
@@ -36,6 +45,8 @@ export function backoffDelays(count: number, schedule: BackoffSchedule = backoff
 }
 
 export type ReadyInfo = ProbeAnswer & {
+	/** With the mcp probe: what the server said about itself. */
+	server?: ServerInfo;
 	url: string;
 	/** Time from the call to the answer that made it ready. */
 	elapsedMs: number;
@@ -58,7 +69,7 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 	const endpoint = toEndpointUrl(url);
 	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
 	const schedule: BackoffSchedule = {...backoff, ...options.backoff};
-	const probe = options.probe ?? httpProbe;
+	const probe = typeof options.probe === 'function' ? options.probe : probes[options.probe ?? 'http'];
 	const start = performance.now();
 	const deadline = start + timeoutMs;
 	let attempts = 0;
