@@ -8,6 +8,11 @@ export async function main(argv: string[], version: string): Promise<number> {
 			return waitCommand(argv.slice(1), version);
 		}
 
+		case 'doctor': {
+			const {doctorCommand} = await import('./cli/doctor-command.js');
+			return doctorCommand(argv.slice(1), version);
+		}
+
 		default: {
 			return launchCommand(argv, version);
 		}

@@ -8,6 +8,10 @@ export type LaunchErrorCode =
 	| 'CLIENT_NOT_FOUND'
 	/** The client command exists but cannot be executed. */
 	| 'CLIENT_NOT_EXECUTABLE'
+	/** Something already serves on the server's port (a stale instance?); nothing was started. */
+	| 'PORT_IN_USE'
+	/** With `strict`: the endpoint answered, but not like the MCP endpoint (404, 3xx, 401, 403/421, 5xx). */
+	| 'ENDPOINT_MISMATCH'
 	/** The launch was aborted (signal or AbortSignal) before the client ran. */
 	| 'ABORTED';
 

@@ -4,7 +4,9 @@ import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPla
 import {findExecutable} from './client/find-executable.js';
 import {type ClientExit, loadExeca, runClient, signalExitCode} from './client/run-client.js';
 import type {ReadyInfo} from './readiness/wait-until-ready.js';
-import {abortSignalName, describeExit, ManagedServer} from './server/managed-server.js';
+import {abortSignalName, describeExit, type LaunchedServer, ManagedServer, ReusedServer, type ServerSetup} from './server/managed-server.js';
+import {checkPortFree, type PortInUse} from './diagnose/preflight.js';
+import {formatDiagnosis} from './diagnose/format.js';
 import type {ServerExit} from './server/spawn-server.js';
 import {freePort} from './workflow/free-port.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
@@ -45,16 +47,17 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	resolved.signal?.throwIfAborted();
 
 	const placed = await placeServers(resolved.servers);
+	const occupied = await preflight(placed, resolved);
 	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
 	const byName = new Map(placed.map(server => [server.name, server]));
-	const servers: ManagedServer[] = [];
+	const servers: LaunchedServer[] = [];
 	let log: WriteStream | undefined;
 	try {
 		const clientArgv = fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
 		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
 		log = openServerLog(resolved.serverLog);
 		for (const [index, server] of placed.entries()) {
-			servers.push(new ManagedServer({
+			const setup: ServerSetup = {
 				name: server.name,
 				label: placed.length === 1 ? 'server' : `server "${server.name}"`,
 				command: commands[index]!,
@@ -64,7 +67,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 				log,
 				killTimeoutMs: resolved.killTimeoutMs,
 				logger: resolved.logger,
-			}));
+			};
+			const answering = occupied[index]?.answerStatus;
+			servers.push(answering === undefined ? new ManagedServer(setup) : new ReusedServer(setup, answering));
 		}
 
 		if (mcpConfig) {
@@ -80,6 +85,23 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		mcpConfig?.remove();
 		await closeLog(log);
 	}
+}
+
+/**
+ * Before spawning anything: a server's port must be free (a stale instance would answer the
+ * gate and the client would talk to it). With `reuse`, an endpoint that already answers is
+ * used as it is. Ports picked with `auto` were free a moment ago and are not checked.
+ */
+async function preflight(placed: readonly PlacedServer[], resolved: ResolvedOptions): Promise<Array<PortInUse | undefined>> {
+	const found = await Promise.all(placed.map(async (server, index) => (resolved.servers[index]!.port === 'auto' ? undefined : checkPortFree(new URL(server.url), {headers: resolved.headers}))));
+	for (const [index, taken] of found.entries()) {
+		if (taken && !(resolved.reuse && taken.answerStatus !== undefined)) {
+			const name = placed.length === 1 ? '' : `server "${placed[index]!.name}": `;
+			throw new LaunchError('PORT_IN_USE', `${name}${formatDiagnosis(taken.diagnosis)}`, {details: {server: placed[index]!.name, port: taken.port, occupants: taken.occupants, answerStatus: taken.answerStatus}});
+		}
+	}
+
+	return found;
 }
 
 function checkClient(resolved: ResolvedOptions): void {
@@ -142,14 +164,14 @@ async function closeLog(log: WriteStream | undefined): Promise<void> {
 }
 
 /** Gate on every server at once; the first failure stops the others and is the one reported. */
-async function gateAll(servers: readonly ManagedServer[], options: ResolvedOptions): Promise<ReadyInfo[]> {
+async function gateAll(servers: readonly LaunchedServer[], options: ResolvedOptions): Promise<ReadyInfo[]> {
 	const failed = new AbortController();
 	const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
 	options.onEvent({type: 'waiting', urls: servers.map(server => server.setup.url.href)});
 	let first: unknown;
 	const results = await Promise.allSettled(servers.map(async server => {
 		try {
-			const ready = await server.gate({timeoutMs: options.timeoutMs, probe: options.probe, headers: options.headers, signal, echo: options.echoServerOutput});
+			const ready = await server.gate({timeoutMs: options.timeoutMs, probe: options.probe, headers: options.headers, signal, echo: options.echoServerOutput, strict: options.strict});
 			options.onEvent({type: 'ready', name: server.setup.name, url: ready.url});
 			return ready;
 		} catch (error) {
@@ -170,7 +192,7 @@ async function gateAll(servers: readonly ManagedServer[], options: ResolvedOptio
 }
 
 /** Run the client in the foreground; report a server death; forward an abort as a signal. */
-async function runClientPhase(servers: readonly ManagedServer[], ready: readonly ReadyInfo[], argv: readonly string[], options: ResolvedOptions): Promise<LaunchResult> {
+async function runClientPhase(servers: readonly LaunchedServer[], ready: readonly ReadyInfo[], argv: readonly string[], options: ResolvedOptions): Promise<LaunchResult> {
 	if (options.signal?.aborted) {
 		const signalName = abortSignalName(options.signal.reason);
 		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; stopped`, {details: {signal: signalName}});

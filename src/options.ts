@@ -48,6 +48,13 @@ export type LaunchOptions = {
 	headers?: Record<string, string>;
 	/** Also append everything the servers print to this file. */
 	serverLog?: string;
+	/**
+	 * When a server's endpoint already answers before it is started (a running dev server),
+	 * use it as it is instead of failing with PORT_IN_USE; it is left running afterwards.
+	 */
+	reuse?: boolean;
+	/** Treat a suspicious answer (404 wrong path, 3xx, 401, 403/421, 5xx) as a failure (ENDPOINT_MISMATCH) instead of a warning. */
+	strict?: boolean;
 	/** Working directory of servers and client. Default `process.cwd()`. */
 	cwd?: string;
 	/** Environment of servers and client. Default `process.env`. The client also gets `MCP_SERVER_URL` and `MCP_SERVER_URLS`. */
@@ -89,6 +96,8 @@ export type ResolvedOptions = {
 	probe: ProbeKind;
 	headers: Record<string, string>;
 	serverLog: string | undefined;
+	reuse: boolean;
+	strict: boolean;
 	cwd: string;
 	env: Record<string, string | undefined>;
 	signal: AbortSignal | undefined;
@@ -202,6 +211,8 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		probe: toChoice(options.probe ?? defaults.probe, '--probe', ['http', 'tcp', 'mcp'] as const),
 		headers: options.headers ?? {},
 		serverLog: options.serverLog,
+		reuse: options.reuse ?? false,
+		strict: options.strict ?? false,
 		cwd: options.cwd ?? process.cwd(),
 		env: options.env ?? process.env,
 		signal: options.signal,

@@ -25,6 +25,8 @@ function parse(argv: string[], version: string) {
 		.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or a full MCP initialize handshake'})
 		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable; never logged)'})
 		.option('on-server-exit', {type: 'string', requiresArg: true, choices: ['warn', 'exit'], default: defaults.onServerExit, describe: 'If a server dies while the client runs: warn, or exit (end the client, exit 125)'})
+		.option('reuse', {type: 'boolean', describe: 'If the endpoint already answers before the server is started, use it (and leave it running) instead of exiting 125'})
+		.option('strict', {type: 'boolean', describe: 'Fail (exit 125) instead of warning when the endpoint answers like a wrong URL (404, 3xx, 401, 403/421, 5xx)'})
 		.option('server-log', {type: 'string', requiresArg: true, describe: 'Also append everything the server prints to this file'})
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
 		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config {mcp-config}', 'A free port, and a generated config for Claude Code')
@@ -142,6 +144,8 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 			probe: parsed.probe as 'http' | 'tcp' | 'mcp',
 			headers,
 			serverLog: parsed['server-log'],
+			reuse: parsed.reuse === true,
+			strict: parsed.strict === true,
 			onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
 			signal: controller.signal,
 			logger,

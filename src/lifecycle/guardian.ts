@@ -42,11 +42,12 @@ export type Guardian = {
 	dismiss(): void;
 };
 
-const inert: Guardian = {pid: undefined, setClient() {}, setTempDir() {}, dismiss() {}};
+/** A guardian for nothing: no process was spawned. */
+export const inertGuardian: Guardian = {pid: undefined, setClient() {}, setTempDir() {}, dismiss() {}};
 
 export function startGuardian(pgid: number, killTimeoutMs: number): Guardian {
 	if (!Number.isInteger(pgid) || pgid <= 1) {
-		return inert; // Nothing was spawned; and never let a bad id become kill(-1).
+		return inertGuardian; // Nothing was spawned; and never let a bad id become kill(-1).
 	}
 
 	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(pgid), String(Math.ceil(killTimeoutMs / 100))], {

@@ -3,10 +3,14 @@ import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import type {Logger} from '../log-types.js';
-import {type Guardian, startGuardian} from '../lifecycle/guardian.js';
+import {type Guardian, inertGuardian, startGuardian} from '../lifecycle/guardian.js';
 import type {TerminateResult} from '../lifecycle/process-group.js';
 import type {ProbeKind} from '../options.js';
 import {type ReadyInfo, waitUntilReady} from '../readiness/wait-until-ready.js';
+import {isIP} from 'node:net';
+import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
+import {announcedPortMismatch, parseAnnounced} from '../diagnose/announced.js';
+import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
 
@@ -26,6 +30,16 @@ export function describeExit(exit: ServerExit): string {
 export function abortSignalName(reason: unknown): NodeJS.Signals {
 	return reason === 'SIGINT' || reason === 'SIGHUP' || reason === 'SIGTERM' ? reason : 'SIGTERM';
 }
+
+export type GateOptions = {
+	timeoutMs: number;
+	probe: ProbeKind;
+	headers: Record<string, string>;
+	signal: AbortSignal | undefined;
+	echo: boolean;
+	/** Treat a suspicious answer (404, 3xx, 401, 403/421, 5xx) as a failure. */
+	strict: boolean;
+};
 
 export type ServerSetup = {
 	name: string;
@@ -58,11 +72,20 @@ export class ManagedServer {
 	}
 
 	/** Probe until ready; stop at once if the server exits or `signal` aborts. */
-	async gate(options: {timeoutMs: number; probe: ProbeKind; headers: Record<string, string>; signal: AbortSignal | undefined; echo: boolean}): Promise<ReadyInfo> {
+	async gate(options: GateOptions): Promise<ReadyInfo> {
 		const {setup, process: server} = this;
 		const serverGone = new AbortController();
 		void server.exited.then(exit => serverGone.abort(exit));
 		const stopEcho = options.echo ? server.onLine((line, stream) => setup.logger.debug({source: 'server', server: setup.name, stream}, line)) : undefined;
+		// Say it as soon as the server names another port than the one probed; the timeout report repeats it.
+		let warnedPort = false;
+		const stopPortWatch = server.onLine(line => {
+			const mismatch = warnedPort ? undefined : announcedPortMismatch(setup.url, parseAnnounced([line]));
+			if (mismatch) {
+				warnedPort = true;
+				setup.logger.warn({server: setup.name, announced: mismatch.ports, suggestedUrl: mismatch.suggestedUrl}, `${mismatch.message} (use --url ${mismatch.suggestedUrl})`);
+			}
+		});
 		const signal = options.signal ? AbortSignal.any([options.signal, serverGone.signal]) : serverGone.signal;
 		setup.logger.debug({server: setup.name, url: setup.url.href}, `waiting for ${setup.url.href}`);
 		try {
@@ -73,7 +96,8 @@ export class ManagedServer {
 				headers: options.headers,
 				wake: listener => server.onActivity(listener),
 			});
-			const {ready} = this;
+			const ready = await this.#checkAnswer(this.ready, options);
+			this.ready = ready;
 			const about = ready.server ? `MCP ${ready.server.name ?? '?'} ${ready.server.version ?? ''}, protocol ${ready.server.protocolVersion ?? '?'}, ` : (options.probe === 'tcp' ? 'TCP connect ' : `${ready.status} `);
 			setup.logger.info({server: setup.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, `${setup.label === 'server' ? '' : `${setup.label} `}ready ${ready.url} (${about}after ${formatDuration(ready.elapsedMs)})`);
 			return ready;
@@ -81,17 +105,63 @@ export class ManagedServer {
 			throw await this.#gateError(error, serverGone.signal.aborted, options.signal);
 		} finally {
 			stopEcho?.();
+			stopPortWatch();
 		}
+	}
+
+	/**
+	 * It answered; is it the endpoint the client needs? Per address when the host is a name
+	 * (localhost → ::1 first while the server bound 127.0.0.1 only: proceed with the address
+	 * that works), and the status itself (404 wrong path, 3xx, 401, 403/421, 5xx).
+	 */
+	async #checkAnswer(ready: ReadyInfo, options: GateOptions): Promise<ReadyInfo> {
+		const {setup, process: server} = this;
+		let result = ready;
+		if (isIP(hostOf(setup.url)) === 0) {
+			const {verdict} = await checkAddresses(setup.url, {timeoutMs: 500, probe: connectProbe});
+			if (verdict.kind === 'split') {
+				setup.logger.warn({server: setup.name, addresses: verdict}, `${verdict.message}${verdict.fix ? `\nfix: ${verdict.fix}` : ''}`);
+				if (verdict.firstFails && verdict.workingAddress) {
+					result = {...result, url: workingUrl(setup.url, verdict.workingAddress).href};
+					setup.logger.info({server: setup.name, url: result.url}, `the client gets ${result.url}`);
+				}
+			}
+		}
+
+		if (options.probe !== 'http') {
+			return result;
+		}
+
+		const tail = [...server.tail.lines('stdout'), ...server.tail.lines('stderr')];
+		const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location})}, setup.url, {announcedPaths: parseAnnounced(tail).paths});
+		if (verdict.severity === 'warn') {
+			const text = `${setup.label === 'server' ? '' : `${setup.label}: `}${verdict.message}\nfix: ${verdict.fix}`;
+			if (options.strict) {
+				throw new LaunchError('ENDPOINT_MISMATCH', `${text}\n(--strict turns this warning into a failure)`, {details: {server: setup.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl}});
+			}
+
+			setup.logger.warn({server: setup.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl}, text);
+		}
+
+		return result;
 	}
 
 	async #gateError(error: unknown, serverGone: boolean, outer: AbortSignal | undefined): Promise<unknown> {
 		const {setup, process: server} = this;
 		const exit = server.exit();
+		if (error instanceof LaunchError && error.code === 'ENDPOINT_MISMATCH') {
+			return error;
+		}
+
 		if (serverGone && exit) {
 			await server.drained(drainMs);
-			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered\n${formatTail(server.tail, shownLines)}`, {
+			const {explainCrash} = await import('../diagnose/crash.js');
+			const {listeners} = await import('../diagnose/port-owner.js');
+			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
+			const crash = explainCrash(exit, tail, {findOccupants: listeners});
+			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered: ${crash.message}\nfix: ${crash.fix}\n${formatTail(server.tail, shownLines)}`, {
 				cause: error,
-				details: {server: setup.name, exitCode: exit.code, signal: exit.signal, stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')},
+				details: {server: setup.name, exitCode: exit.code, signal: exit.signal, crashCause: crash.kind, ...(crash.port === undefined ? {} : {port: crash.port}), ...tail},
 			});
 		}
 
@@ -105,8 +175,18 @@ export class ManagedServer {
 		}
 
 		if (error instanceof LaunchError && error.code === 'READY_TIMEOUT') {
-			const message = `${setup.label === 'server' ? '' : `${setup.label}: `}${error.message}\nthe server is still running (pid ${server.pid}); it was stopped\n${formatTail(server.tail, shownLines)}`;
-			return new LaunchError('READY_TIMEOUT', message, {cause: error.cause, details: {...error.details, server: setup.name, stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')}});
+			const {diagnoseTimeout, gatherTimeoutEvidence} = await import('../diagnose/timeout.js');
+			const {formatDiagnosis} = await import('../diagnose/format.js');
+			const evidence = await gatherTimeoutEvidence({
+				url: setup.url,
+				elapsedMs: Number(error.details.elapsedMs),
+				attempts: Number(error.details.attempts),
+				...(error.cause instanceof Error ? {lastError: error.cause} : {}),
+				server,
+			});
+			const diagnosis = diagnoseTimeout(evidence);
+			const message = `${setup.label === 'server' ? '' : `${setup.label}: `}${error.message}\n${formatDiagnosis(diagnosis)}`;
+			return new LaunchError('READY_TIMEOUT', message, {cause: error.cause, details: {...error.details, server: setup.name, cause: diagnosis.cause, suggestedUrl: diagnosis.suggestedUrl, ...evidence.tail}});
 		}
 
 		return error;
@@ -137,5 +217,35 @@ export class ManagedServer {
 		this.guardian.dismiss();
 		setup.logger.debug({server: setup.name, durationMs: stopped.durationMs, signal: stopped.signal}, `${setup.label} stopped in ${formatDuration(stopped.durationMs)}`);
 		return stopped;
+	}
+}
+
+/** What launch() needs of a server, spawned or reused. */
+export type LaunchedServer = Pick<ManagedServer, 'setup' | 'guardian' | 'gate' | 'watch' | 'stop'>;
+
+/**
+ * `--reuse`: the endpoint already answered before anything was spawned, so it is used as
+ * it is, and left running afterwards (it is not ours to stop).
+ */
+export class ReusedServer implements LaunchedServer {
+	readonly setup: ServerSetup;
+	readonly guardian: Guardian = inertGuardian;
+	readonly #status: number;
+
+	constructor(setup: ServerSetup, status: number) {
+		this.setup = setup;
+		this.#status = status;
+	}
+
+	async gate(): Promise<ReadyInfo> {
+		const {setup} = this;
+		setup.logger.info({server: setup.name, url: setup.url.href, status: this.#status, reused: true}, `${setup.label === 'server' ? '' : `${setup.label} `}reusing the server already answering at ${setup.url.href} (${this.#status}); it is left running`);
+		return {status: this.#status, durationMs: 0, url: setup.url.href, elapsedMs: 0, attempts: 0};
+	}
+
+	watch(): void {}
+
+	async stop(): Promise<TerminateResult> {
+		return {signal: undefined, durationMs: 0, leftover: false};
 	}
 }

@@ -1,0 +1,18 @@
+// The diagnosis layer: one detector per cause (pure rules over gathered evidence) and the
+// gatherers that read the evidence from the system (/proc, lsof, DNS, probes).
+export type {Diagnosis, DiagnosisCause} from './types.js';
+export {causeLabels, formatDiagnosis} from './format.js';
+export {
+	type Listener, type ProcNetListener, listeners, listeningPortsOf, listeningPortsOfGroup, parseProcNetTcp, parseLsof,
+	decodeProcAddress, describeOwner, describePortOwners, formatHostPort, addressCovers, commandOf,
+} from './port-owner.js';
+export {
+	type AddressResult, type AddressVerdict, type Resolver, type ResolvedAddress, checkAddresses, classifyAddresses,
+	systemResolver, workingUrl, hostOf, portOf,
+} from './addresses.js';
+export {type Announced, parseAnnounced, announcedPortMismatch} from './announced.js';
+export {type AnswerVerdict, type AnswerInput, classifyAnswer} from './answer.js';
+export {type SchemeMismatch, detectSchemeMismatch, otherScheme} from './scheme.js';
+export {type CrashCause, type CrashKind, type CrashExit, explainCrash, portInUse} from './crash.js';
+export {type PortInUse, checkPortFree, classifyPreflight} from './preflight.js';
+export {type TimeoutEvidence, type GatherOptions, type ServerLike, diagnoseTimeout, gatherTimeoutEvidence} from './timeout.js';

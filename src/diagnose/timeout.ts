@@ -1,0 +1,198 @@
+import {formatDuration} from '../duration.js';
+import {groupAlive} from '../lifecycle/process-group.js';
+import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
+import type {OutputTail} from '../server/output-tail.js';
+import type {ServerExit} from '../server/spawn-server.js';
+import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './addresses.js';
+import {type Announced, announcedPortMismatch, parseAnnounced} from './announced.js';
+import {explainCrash} from './crash.js';
+import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
+import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
+import type {Diagnosis} from './types.js';
+
+/** Everything known when the readiness budget ran out. Gathered by {@link gatherTimeoutEvidence}; injected in unit specs. */
+export type TimeoutEvidence = {
+	url: URL;
+	elapsedMs: number;
+	attempts: number;
+	/** The gate's last probe error. */
+	lastError?: ErrorLike;
+	/** One fresh probe per resolved address of the URL's host, in OS order. */
+	addresses?: {results: AddressResult[]; verdict: AddressVerdict};
+	server: {pid?: number; alive: boolean; exit?: ServerExit};
+	/** LISTEN sockets of the server's process tree; undefined when the platform cannot tell. */
+	treeListeners?: Listener[];
+	/** Everything listening on the URL's port, whoever owns it. */
+	portListeners?: Listener[];
+	announced: Announced;
+	tail: {stderr: readonly string[]; stdout: readonly string[]};
+};
+
+const shownTailLines = 8;
+
+function listenerText(listener: Listener): string {
+	const where = formatHostPort(listener.address, listener.port);
+	return listener.pid === undefined ? where : `${where} (${describeOwner(listener)})`;
+}
+
+function addressText(result: AddressResult, port: number): string {
+	const where = formatHostPort(result.address, port);
+	return result.ok ? `${where} answered HTTP ${result.status}` : `${where}: ${result.message}`;
+}
+
+function evidenceLines(evidence: TimeoutEvidence): string[] {
+	const {url} = evidence;
+	const port = portOf(url);
+	const lines = [`waited ${formatDuration(evidence.elapsedMs)}, ${evidence.attempts} probes of ${url.href}`];
+	if (evidence.addresses && evidence.addresses.results.length > 0) {
+		lines.push(`addresses of ${hostOf(url)}: ${evidence.addresses.results.map(result => addressText(result, port)).join('; ')}`);
+	} else if (evidence.lastError) {
+		lines.push(`last error: ${evidence.lastError.message}`);
+	}
+
+	const {server} = evidence;
+	if (server.alive) {
+		lines.push(`the server is still running${server.pid === undefined ? '' : ` (process group ${server.pid})`}`);
+	} else if (server.exit) {
+		lines.push(`the server ${server.exit.signal ? `was killed by ${server.exit.signal}` : `exited with code ${server.exit.code}`}`);
+	}
+
+	if (evidence.treeListeners !== undefined) {
+		lines.push(evidence.treeListeners.length > 0
+			? `its processes listen on ${evidence.treeListeners.map(listener => listenerText(listener)).join(', ')}`
+			: 'its processes listen on no TCP port');
+	}
+
+	const strangers = (evidence.portListeners ?? []).filter(listener => !evidence.treeListeners?.some(own => own.pid !== undefined && own.pid === listener.pid));
+	if (strangers.length > 0 && evidence.treeListeners !== undefined) {
+		lines.push(`port ${port} is held by ${strangers.map(listener => listenerText(listener)).join(', ')}`);
+	}
+
+	const {announced} = evidence;
+	const said = [...announced.urls, ...announced.hostPorts.filter(hostPort => !announced.urls.some(text => text.includes(hostPort)))];
+	lines.push(said.length > 0 ? `it announced ${said.join(', ')}` : (announced.ports.length > 0 ? `it announced port ${announced.ports.join(', ')}` : 'it announced no address or port'));
+	const tail = [...evidence.tail.stderr, ...evidence.tail.stdout].filter(line => line.trim() !== '').slice(-shownTailLines);
+	lines.push(tail.length > 0 ? `its last lines:\n${tail.map(line => `    ${line}`).join('\n')}` : 'it printed nothing');
+	return lines;
+}
+
+/**
+ * The likely cause of a readiness timeout, checked in the order a person should: crash,
+ * scheme, address family, wrong port or host, accepted-but-silent, and otherwise still
+ * booting. Pure: `evidence` comes from {@link gatherTimeoutEvidence} or a unit spec.
+ */
+export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
+	const {url} = evidence;
+	const port = portOf(url);
+	const lines = evidenceLines(evidence);
+	const diagnosis = (cause: Diagnosis['cause'], summary: string, fix: string, suggestedUrl?: string): Diagnosis =>
+		({cause, summary, evidence: lines, fix, ...(suggestedUrl === undefined ? {} : {suggestedUrl})});
+
+	if (!evidence.server.alive && evidence.server.exit) {
+		const crash = explainCrash(evidence.server.exit, evidence.tail, {findOccupants: () => evidence.portListeners ?? []});
+		return diagnosis(crash.cause, crash.message, crash.fix);
+	}
+
+	const errors: ErrorLike[] = [
+		...(evidence.addresses?.results ?? []).filter(result => !result.ok).map(result => ({code: (result as {code: string}).code, message: (result as {message: string}).message})),
+		...(evidence.lastError ? [evidence.lastError] : []),
+	];
+	const treeOnPort = evidence.treeListeners?.filter(listener => listener.port === port) ?? [];
+	for (const error of errors) {
+		const scheme = detectSchemeMismatch(error, url);
+		if (scheme && (scheme.confidence === 'certain' || treeOnPort.length > 0 || evidence.treeListeners === undefined)) {
+			return diagnosis('scheme', scheme.message, scheme.fix, scheme.suggestedUrl);
+		}
+	}
+
+	const verdict = evidence.addresses?.verdict;
+	if (verdict?.kind === 'split' && verdict.workingAddress) {
+		return diagnosis('address-family', verdict.message.split('\n')[0]!, verdict.fix ?? '', workingUrl(url, verdict.workingAddress).href);
+	}
+
+	const probed = evidence.addresses?.results.map(result => result.address) ?? [];
+	if (treeOnPort.length > 0 && probed.length > 0 && !treeOnPort.some(listener => probed.some(address => addressCovers(listener.address, address)))) {
+		const bound = treeOnPort[0]!;
+		const loopback = bound.address === '127.0.0.1' || bound.address === '::1';
+		const suggested = workingUrl(url, bound.address).href;
+		return diagnosis(
+			'address-family',
+			`the server listens on ${formatHostPort(bound.address, port)}, but ${hostOf(url)} means ${probed.join(', ')}`,
+			loopback
+				? `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`
+				: `use ${suggested} (the server is bound to that interface only, a container or VM address?)`,
+			suggested,
+		);
+	}
+
+	const otherPorts = (evidence.treeListeners ?? []).filter(listener => listener.port !== port);
+	if (treeOnPort.length === 0 && otherPorts.length > 0) {
+		const first = otherPorts[0]!;
+		const suggested = new URL(url.href);
+		suggested.port = String(first.port);
+		const shown = otherPorts.map(listener => formatHostPort(listener.address, listener.port)).join(', ');
+		return diagnosis('wrong-port', `the server listens on ${shown}, you probe :${port}`, `use ${suggested.href} (or start the server on port ${port})`, suggested.href);
+	}
+
+	const mismatch = treeOnPort.length === 0 ? announcedPortMismatch(url, evidence.announced) : undefined;
+	if (mismatch) {
+		return diagnosis('wrong-port', mismatch.message, `use ${mismatch.suggestedUrl} (or start the server on port ${port})`, mismatch.suggestedUrl);
+	}
+
+	const timeouts = errors.some(error => error.code === 'ETIMEDOUT');
+	if (treeOnPort.length > 0 || (timeouts && verdict?.kind === 'none-answer')) {
+		return diagnosis('no-answer', `something accepts connections on :${port} but never answers HTTP`, 'the server may be stuck (blocked event loop, waiting on a database) or not speak HTTP on that port; look at its output');
+	}
+
+	return diagnosis(
+		'race',
+		`the server is still running but listens on no port after ${formatDuration(evidence.elapsedMs)}: still booting, or it never serves HTTP`,
+		`if it boots slowly (first compile, model download), raise --timeout; if it is a stdio-only MCP server it never listens: start it in HTTP mode (often a --transport http / streamable-http flag) or launch it as a stdio server instead`,
+	);
+}
+
+/** What {@link gatherTimeoutEvidence} needs of the spawned server (a `ServerProcess` fits). */
+export type ServerLike = {pid: number; tail: OutputTail; exit(): ServerExit | undefined};
+
+export type GatherOptions = {
+	url: URL;
+	elapsedMs: number;
+	attempts: number;
+	lastError?: ErrorLike;
+	server: ServerLike;
+	/** Bound for each per-address probe. Default 1 s. */
+	probeTimeoutMs?: number;
+	headers?: Record<string, string>;
+	resolve?: Resolver;
+	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
+};
+
+/**
+ * Collect the evidence for {@link diagnoseTimeout}: one probe per address, the LISTEN
+ * sockets of the server's process group and of the URL's port, what it printed. Call it
+ * before the server is stopped.
+ */
+export async function gatherTimeoutEvidence(options: GatherOptions): Promise<TimeoutEvidence> {
+	const {url, server} = options;
+	const exit = server.exit();
+	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid));
+	const addresses = await checkAddresses(url, {
+		timeoutMs: options.probeTimeoutMs ?? 1_000,
+		...(options.headers ? {headers: options.headers} : {}),
+		...(options.resolve ? {resolve: options.resolve} : {}),
+		...(options.probe ? {probe: options.probe} : {}),
+	});
+	const supported = process.platform === 'linux' || process.platform === 'darwin';
+	const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
+	return {
+		url,
+		elapsedMs: options.elapsedMs,
+		attempts: options.attempts,
+		...(options.lastError ? {lastError: options.lastError} : {}),
+		addresses,
+		server: {pid: server.pid, alive, ...(exit ? {exit} : {})},
+		...(supported ? {treeListeners: listeningPortsOfGroup(server.pid), portListeners: listeners(portOf(url))} : {}),
+		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
+		tail,
+	};
+}

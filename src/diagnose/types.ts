@@ -1,0 +1,46 @@
+/**
+ * What went wrong, in the order a person should check: a boot race, the address family,
+ * the URL (port, path, scheme, redirect, auth, Host check), a crash; or nothing (`ok`).
+ */
+export type DiagnosisCause =
+	| 'ok'
+	/** The server is alive but listens on no port yet: still booting (or never serves HTTP). */
+	| 'race'
+	/** The name resolves to several addresses and the server listens on only some of them. */
+	| 'address-family'
+	/** The server listens (or announced it listens) on another port. */
+	| 'wrong-port'
+	/** HTTP answered, but 404 at the probed path. */
+	| 'wrong-path'
+	/** https to a plain-http server, or http to a TLS server. */
+	| 'scheme'
+	/** 3xx at the probed path. */
+	| 'redirect'
+	/** 401: credentials needed. */
+	| 'auth'
+	/** 403 / 421: Host or Origin validation (DNS-rebinding protection). */
+	| 'host-check'
+	/** 5xx: the server is up but failing. */
+	| 'server-error'
+	/** Some other status that MCP endpoints do not give (415, 410, ...). */
+	| 'unexpected-status'
+	/** Something accepts connections on the port but never answers HTTP. */
+	| 'no-answer'
+	/** Nothing listens on the port and no server process is known (doctor). */
+	| 'not-listening'
+	/** The host name does not resolve. */
+	| 'unresolved'
+	/** The server exited before it became ready. */
+	| 'crash'
+	/** The port is held by another process (pre-flight, or EADDRINUSE in a crash). */
+	| 'port-in-use';
+
+/** One diagnosis: what it is, one-line summary, the evidence lines, and what to do. */
+export type Diagnosis = {
+	cause: DiagnosisCause;
+	summary: string;
+	evidence: string[];
+	fix: string;
+	/** A URL that would work, when one is known (other address, port, path or scheme). */
+	suggestedUrl?: string;
+};

@@ -1,0 +1,226 @@
+// The evidence gatherers against real processes: port owners from /proc, the LISTEN sockets
+// of a process group, per-address probes, a real EADDRINUSE crash, a real timeout report.
+import assert from 'node:assert/strict';
+import {spawn, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import {checkAddresses, type Resolver} from '../src/diagnose/addresses.js';
+import {explainCrash} from '../src/diagnose/crash.js';
+import {formatDiagnosis} from '../src/diagnose/format.js';
+import {listeners, listeningPortsOf, listeningPortsOfGroup} from '../src/diagnose/port-owner.js';
+import {checkPortFree} from '../src/diagnose/preflight.js';
+import {diagnoseTimeout, gatherTimeoutEvidence} from '../src/diagnose/timeout.js';
+import {spawnServer, type ServerProcess} from '../src/server/spawn-server.js';
+import {freePort} from './helpers/net.js';
+import {killHard, waitGone} from './helpers/proc.js';
+import {waitFor} from './helpers/wait.js';
+
+const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'diag-http.js');
+const linux = process.platform === 'linux';
+const children = new Set<ChildProcess>();
+const work = mkdtempSync(path.join(tmpdir(), 'mcp-launch-diag-'));
+
+type Started = {child: ChildProcess; pid: number; port: number; stdout: () => string; stderr: () => string; exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>};
+
+/** Start diag-http.js and wait (bounded) for its READY line, or its exit. */
+async function startFixture(args: string[]): Promise<Started> {
+	const child = spawn(process.execPath, [FIXTURE, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+	children.add(child);
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	let done = false;
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => {
+		child.once('exit', (code, signal) => {
+			done = true;
+			children.delete(child);
+			resolve({code, signal});
+		});
+	});
+	const ready = await waitFor(() => {
+		const match = /READY (\{.*\})/.exec(stdout);
+		if (match) return JSON.parse(match[1]!) as {port: number};
+		if (done) throw new Error(`fixture exited: ${stderr}`);
+		return undefined;
+	}, {timeoutMs: 10_000, what: `READY from diag-http.js ${args.join(' ')}`}).catch(error => {
+		if (done) return undefined;
+		throw error;
+	});
+	return {child, pid: child.pid!, port: ready?.port ?? -1, stdout: () => stdout, stderr: () => stderr, exited};
+}
+
+async function stop(started: Started | undefined): Promise<void> {
+	if (!started) return;
+	killHard(started.pid);
+	await started.exited;
+}
+
+function ipv6LoopbackAvailable(): Promise<boolean> {
+	return new Promise(resolve => {
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(0, '::1', () => server.close(() => resolve(true)));
+	});
+}
+
+after(async () => {
+	for (const child of children) killHard(child.pid);
+	rmSync(work, {recursive: true, force: true});
+});
+
+describe('port owner (real occupant)', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+	let occupant: Started;
+	before(async () => {
+		occupant = await startFixture(['--host', '127.0.0.1']);
+	});
+	after(async () => stop(occupant));
+
+	it('listeners(port) names the occupant\'s pid and command', () => {
+		const found = listeners(occupant.port);
+		assert.equal(found.length, 1, JSON.stringify(found));
+		assert.equal(found[0]!.address, '127.0.0.1');
+		assert.equal(found[0]!.pid, occupant.pid);
+		assert.match(found[0]!.command ?? '', /diag-http\.js --host 127\.0\.0\.1/);
+	});
+
+	it('listeningPortsOf(pids) lists the sockets those pids own', () => {
+		assert.deepEqual(listeningPortsOf([occupant.pid]).map(listener => listener.port), [occupant.port]);
+		assert.deepEqual(listeningPortsOf([process.pid]).filter(listener => listener.port === occupant.port), []);
+	});
+
+	it('pre-flight: the taken port is reported with pid, command and its HTTP answer', async () => {
+		const taken = await checkPortFree(new URL(`http://127.0.0.1:${occupant.port}/mcp`));
+		assert.ok(taken);
+		assert.equal(taken.answerStatus, 400);
+		assert.match(taken.diagnosis.summary, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\(.*diag-http\\.js`));
+	});
+
+	it('pre-flight: a free port is free', async () => {
+		assert.equal(await checkPortFree(new URL(`http://127.0.0.1:${await freePort()}/mcp`)), undefined);
+	});
+
+	it('a real EADDRINUSE crash names the port and the occupant', async () => {
+		const second = await startFixture(['--host', '127.0.0.1', '--port', String(occupant.port)]);
+		const exit = await second.exited;
+		assert.notEqual(exit.code, 0);
+		const cause = explainCrash({code: exit.code ?? undefined, signal: exit.signal ?? undefined}, {stderr: second.stderr().split('\n'), stdout: []}, {findOccupants: listeners});
+		assert.equal(cause.kind, 'port-in-use');
+		assert.equal(cause.port, occupant.port);
+		assert.match(cause.message, new RegExp(`in use by pid ${occupant.pid} `));
+	});
+});
+
+describe('a server tree in its own process group (wrapper shell, silent server)', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+	it('listeningPortsOfGroup finds the grandchild\'s port; the shell itself owns none', async () => {
+		const readyFile = path.join(work, 'group-ready.json');
+		// `; exit` keeps sh alive as the parent (no exec optimisation): a wrapper like npm.
+		const shell = spawn('/bin/sh', ['-c', `"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`], {detached: true, stdio: 'ignore'});
+		children.add(shell);
+		try {
+			const ready = await waitFor(() => {
+				try {
+					return JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number; pid: number};
+				} catch {
+					return undefined;
+				}
+			}, {timeoutMs: 10_000, what: 'the silent fixture\'s ready file'});
+			assert.notEqual(ready.pid, shell.pid);
+			const found = listeningPortsOfGroup(shell.pid!);
+			assert.deepEqual(found.map(listener => [listener.port, listener.pid]), [[ready.port, ready.pid]]);
+			assert.deepEqual(listeningPortsOf([shell.pid!]), []);
+		} finally {
+			try {
+				process.kill(-shell.pid!, 'SIGKILL');
+			} catch {}
+			await waitGone([shell.pid!], 5_000);
+		}
+	});
+});
+
+describe('per-address probes (real servers on one family each)', async () => {
+	const v6 = await ipv6LoopbackAvailable();
+	const bothFirst6: Resolver = async () => [{address: '::1', family: 6}, {address: '127.0.0.1', family: 4}];
+
+	it('server on 127.0.0.1 only, localhost → ::1 first: ::1 refuses, 127.0.0.1 answers', {skip: v6 ? false : 'IPv6 loopback (::1) is not available here'}, async () => {
+		const server = await startFixture(['--host', '127.0.0.1']);
+		try {
+			const {results, verdict} = await checkAddresses(new URL(`http://localhost:${server.port}/mcp`), {timeoutMs: 2_000, resolve: bothFirst6});
+			assert.deepEqual(results.map(result => [result.address, result.ok]), [['::1', false], ['127.0.0.1', true]]);
+			assert.equal(verdict.kind, 'split');
+			assert.equal(verdict.firstFails, true);
+			assert.match(verdict.message, new RegExp(`ECONNREFUSED ::1:${server.port}`));
+			assert.match(verdict.fix!, new RegExp(`http://127\\.0\\.0\\.1:${server.port}/mcp`));
+		} finally {
+			await stop(server);
+		}
+	});
+
+	it('server on ::1 only: 127.0.0.1 refuses, ::1 answers', {skip: v6 ? false : 'IPv6 loopback (::1) is not available here'}, async () => {
+		const server = await startFixture(['--host', '::1']);
+		try {
+			const {verdict} = await checkAddresses(new URL(`http://localhost:${server.port}/mcp`), {timeoutMs: 2_000, resolve: async () => [{address: '127.0.0.1', family: 4}, {address: '::1', family: 6}]});
+			assert.equal(verdict.kind, 'split');
+			assert.equal(verdict.workingAddress, '::1');
+			assert.match(verdict.fix!, new RegExp(`http://\\[::1\\]:${server.port}/mcp`));
+			if (linux) {
+				assert.deepEqual(listeners(server.port).map(listener => [listener.address, listener.family, listener.pid]), [['::1', 6, server.pid]]);
+			}
+		} finally {
+			await stop(server);
+		}
+	});
+});
+
+describe('timeout report from a real spawned server', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+	let server: ServerProcess | undefined;
+	after(async () => {
+		await server?.stop(1_000);
+	});
+
+	async function spawnAndWait(command: string, readyFile: string): Promise<ServerProcess> {
+		const spawned = spawnServer({command, cwd: work, env: process.env, tailLines: 40});
+		await waitFor(() => {
+			try {
+				return readFileSync(readyFile, 'utf8') !== '';
+			} catch {
+				return false;
+			}
+		}, {timeoutMs: 10_000, what: 'the fixture\'s ready file'});
+		return spawned;
+	}
+
+	it('a silent server in a wrapper on another port: the report names that port', async () => {
+		const readyFile = path.join(work, 'silent-ready.json');
+		server = await spawnAndWait(`"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`, readyFile);
+		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
+		const probed = await freePort();
+		const url = new URL(`http://127.0.0.1:${probed}/mcp`);
+		const evidence = await gatherTimeoutEvidence({url, elapsedMs: 1_000, attempts: 40, lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${probed}`}, server});
+		const diagnosis = diagnoseTimeout(evidence);
+		assert.equal(diagnosis.cause, 'wrong-port', formatDiagnosis(diagnosis));
+		assert.equal(diagnosis.summary, `the server listens on 127.0.0.1:${port}, you probe :${probed}`);
+		assert.equal(diagnosis.suggestedUrl, `http://127.0.0.1:${port}/mcp`);
+		await server.stop(1_000);
+		server = undefined;
+	});
+
+	it('an announcing server: the announced URL is in the evidence', async () => {
+		const readyFile = path.join(work, 'loud-ready.json');
+		server = await spawnAndWait(`exec "${process.execPath}" "${FIXTURE}" --announce "listening on http://127.0.0.1:{port}/mcp" --ready-file "${readyFile}"`, readyFile);
+		await server.drained(0);
+		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
+		await waitFor(() => server!.tail.lines('stdout').some(line => line.startsWith('READY')), {timeoutMs: 5_000, what: 'the READY line in the tail'});
+		const probed = await freePort();
+		const evidence = await gatherTimeoutEvidence({url: new URL(`http://127.0.0.1:${probed}/mcp`), elapsedMs: 1_000, attempts: 40, server});
+		assert.deepEqual(evidence.announced.ports, [port]);
+		const text = formatDiagnosis(diagnoseTimeout(evidence));
+		assert.match(text, new RegExp(`it announced http://127\\.0\\.0\\.1:${port}/mcp`));
+		assert.match(text, /likely cause: wrong port/);
+		await server.stop(1_000);
+		server = undefined;
+	});
+});
