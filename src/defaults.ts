@@ -19,16 +19,22 @@ export const defaults = {
 } as const;
 
 /**
- * The readiness backoff. Loopback probes cost well under a millisecond, so the schedule
- * starts almost at once and stays short; the cap keeps a slow server from being noticed
- * late. Server output triggers an extra probe at once (see wait-until-ready.ts).
+ * The readiness backoff. A refused probe on loopback is one TCP connect (a fraction of a
+ * millisecond of CPU), so the schedule starts almost at once and stays short while servers
+ * usually come up; after `slowAfterMs` without an answer it stretches, so a long silent boot
+ * costs little CPU. Server output triggers an extra probe at once in either phase
+ * (see wait-until-ready.ts). Figures behind these numbers: BENCHMARKS.md.
  */
 export const backoff = {
 	/** Delay after the first failed probe. */
 	minTimeoutMs: 5,
 	factor: 1.5,
-	/** Longest delay between two probes. */
-	maxTimeoutMs: 25,
+	/** Longest delay between two probes in the first phase. */
+	maxTimeoutMs: 15,
+	/** When the second phase starts, counted from the start of the wait. */
+	slowAfterMs: 6_000,
+	/** Longest delay between two probes in the second phase. */
+	slowMaxTimeoutMs: 100,
 	/** One probe may take at most this long (a server that accepts but never answers). */
 	probeTimeoutMs: 2_000,
 } as const;

@@ -50,16 +50,24 @@ export function groupMembers(pgid: number): ProcStat[] {
 
 const hasProc = process.platform === 'linux';
 
+/** Whether `kill(-pgid, 0)` finds any member, zombies included. Cheap: one syscall. */
+function groupSignalable(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
 /**
  * Whether any process of the group is still running. `kill(-pgid, 0)` also counts
  * zombies, which never go away where PID 1 does not reap orphans (some containers);
  * on Linux those are told apart through /proc.
  */
 export function groupAlive(pgid: number): boolean {
-	try {
-		process.kill(-pgid, 0);
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	if (!groupSignalable(pgid)) {
+		return false;
 	}
 
 	return hasProc ? groupMembers(pgid).length > 0 : true;
@@ -73,21 +81,44 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-/** Poll until the group is gone or `ms` have passed; true when gone. */
-export async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
-	const deadline = performance.now() + ms;
+/** After this long, members that `kill(-pgid, 0)` still finds may be unreaped zombies: look closer. */
+const zombieSuspicionMs = 100;
+
+/**
+ * Poll until the group is gone or `ms` have passed; true when gone. Polls with the cheap
+ * signal check (1 ms, doubling to 20 ms); `wake` (e.g. the leader's exit) checks at once.
+ */
+export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unknown>): Promise<boolean> {
+	const start = performance.now();
+	const deadline = start + ms;
 	let pause = 1;
-	while (groupAlive(pgid)) {
-		const left = deadline - performance.now();
+	let woken = false;
+	void wake?.then(() => {
+		woken = true;
+	});
+	for (;;) {
+		const now = performance.now();
+		const alive = now - start < zombieSuspicionMs ? groupSignalable(pgid) : groupAlive(pgid);
+		if (!alive) {
+			return true;
+		}
+
+		const left = deadline - now;
 		if (left <= 0) {
 			return false;
 		}
 
-		await delay(Math.min(pause, left));
+		let timer: NodeJS.Timeout | undefined;
+		// eslint-disable-next-line no-await-in-loop
+		await Promise.race([
+			new Promise(resolve => {
+				timer = setTimeout(resolve, Math.min(pause, left));
+			}),
+			...(wake && !woken ? [wake] : []),
+		]);
+		clearTimeout(timer);
 		pause = Math.min(pause * 2, 20);
 	}
-
-	return true;
 }
 
 export type TerminateResult = {
@@ -105,15 +136,15 @@ const killSettleMs = 2_000;
  * Terminate a whole process group: SIGTERM, then SIGKILL after `killTimeoutMs`, and resolve
  * only once no member is left (bounded: it never hangs).
  */
-export async function terminateGroup(pgid: number, killTimeoutMs: number): Promise<TerminateResult> {
+export async function terminateGroup(pgid: number, killTimeoutMs: number, leaderExited?: Promise<unknown>): Promise<TerminateResult> {
 	const start = performance.now();
-	if (!Number.isInteger(pgid) || pgid <= 1 || !groupAlive(pgid)) {
+	if (!Number.isInteger(pgid) || pgid <= 1 || !groupSignalable(pgid)) {
 		return {signal: undefined, durationMs: 0, leftover: false};
 	}
 
 	if (killTimeoutMs > 0) {
 		signalGroup(pgid, 'SIGTERM');
-		if (await waitGroupGone(pgid, killTimeoutMs)) {
+		if (await waitGroupGone(pgid, killTimeoutMs, leaderExited)) {
 			return {signal: 'SIGTERM', durationMs: performance.now() - start, leftover: false};
 		}
 	}

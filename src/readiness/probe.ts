@@ -1,5 +1,6 @@
+import dns from 'node:dns';
 import http from 'node:http';
-import https from 'node:https';
+import net from 'node:net';
 
 /** The body of every probe: a JSON-RPC ping. Never `initialize`: that would take the only session of single-session servers. */
 export const probeBody = JSON.stringify({jsonrpc: '2.0', id: 'mcp-launch-probe', method: 'ping'});
@@ -29,24 +30,75 @@ export type ProbeOptions = {
 	headers?: Record<string, string>;
 	/** Connect to this address instead of resolving the URL's host (the Host header keeps the name). */
 	address?: string;
+	/** A resolver for the URL's host, e.g. one that caches for the length of a wait. */
+	lookup?: net.LookupFunction;
 	signal?: AbortSignal;
 };
+
+/** An error without the cost of a stack trace: refused probes are routine, hundreds per wait. */
+function quietError(code: string, message: string, cause?: unknown): ProbeError {
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 0;
+	try {
+		return new ProbeError(code, message, cause === undefined ? undefined : {cause});
+	} finally {
+		Error.stackTraceLimit = limit;
+	}
+}
+
+function portOf(url: URL): number {
+	return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
+/**
+ * Open a TCP connection to the URL's host and port. This is all a probe costs while the
+ * server is not listening yet (a refused connect), so nothing of HTTP is set up before it.
+ */
+export function connectTcp(url: URL, options: ProbeOptions): Promise<net.Socket> {
+	const host = options.address ?? url.hostname.replace(/^\[|\]$/g, '');
+	return new Promise((resolve, reject) => {
+		const socket = net.connect({
+			host,
+			port: portOf(url),
+			timeout: options.timeoutMs,
+			...(options.address === undefined && options.lookup ? {lookup: options.lookup} : {}),
+		});
+		const fail = (error: ProbeError) => {
+			socket.destroy();
+			reject(error);
+		};
+
+		socket.once('connect', () => {
+			socket.removeAllListeners('timeout');
+			socket.removeAllListeners('error');
+			socket.setTimeout(0);
+			resolve(socket);
+		});
+		socket.once('timeout', () => fail(quietError('ETIMEDOUT', `no connection within ${options.timeoutMs} ms`)));
+		socket.once('error', (error: NodeJS.ErrnoException) => fail(quietError(error.code ?? 'ECONNECT', error.message, error)));
+	});
+}
 
 /**
  * POST one JSON-RPC ping to an MCP endpoint and resolve with whatever HTTP status comes
  * back. Redirects are not followed and the body is discarded. Rejects with ProbeError
  * on connection-level failures, which mean "not listening yet".
  */
-export function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
+export async function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
 	const start = performance.now();
-	const transport = url.protocol === 'https:' ? https : http;
+	const socket = await connectTcp(url, options);
+	const https = url.protocol === 'https:';
+	// TLS is loaded only for https URLs: it costs start-up time for everybody else.
+	const transport = https ? await import('node:https') : http;
+	const tls = https ? await import('node:tls') : undefined;
 	return new Promise((resolve, reject) => {
 		const request = transport.request(url, {
 			method: 'POST',
-			agent: false,
-			...(options.address === undefined ? {} : {lookup: fixedLookup(options.address)}),
-			// Readiness, not trust: a local dev server's self-signed certificate still counts as up.
-			...(url.protocol === 'https:' ? {rejectUnauthorized: false} : {}),
+			// No agent: the request goes over the socket that just connected.
+			createConnection: () => (tls
+				// Readiness, not trust: a local dev server's self-signed certificate still counts as up.
+				? tls.connect({socket, rejectUnauthorized: false, ...(net.isIP(url.hostname) === 0 ? {servername: url.hostname} : {})})
+				: socket),
 			headers: {
 				'content-type': 'application/json',
 				accept: 'application/json, text/event-stream',
@@ -70,19 +122,33 @@ export function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
 			request.destroy(new ProbeError('ETIMEDOUT', `no answer within ${options.timeoutMs} ms`));
 		});
 		request.on('error', (error: NodeJS.ErrnoException) => {
+			socket.destroy();
 			reject(error instanceof ProbeError ? error : new ProbeError(error.code ?? 'EPROBE', error.message, {cause: error}));
 		});
 		request.end(probeBody);
 	});
 }
 
-function fixedLookup(address: string) {
-	const family = address.includes(':') ? 6 : 4;
-	return (_host: string, options: {all?: boolean}, callback: (...args: any[]) => void) => {
-		if (options.all) {
-			callback(null, [{address, family}]);
-		} else {
-			callback(null, address, family);
+/** A lookup that asks the resolver once and answers from memory afterwards (one wait's worth). */
+export function cachedLookup(): net.LookupFunction {
+	const cache = new Map<string, Promise<dns.LookupAddress[]>>();
+	return ((hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+		let entry = cache.get(hostname);
+		if (!entry) {
+			entry = dns.promises.lookup(hostname, {all: true, order: 'verbatim'});
+			cache.set(hostname, entry);
+			entry.catch(() => cache.delete(hostname));
 		}
-	};
+
+		entry.then(addresses => {
+			const wanted = options.family === 4 || options.family === 6 ? addresses.filter(item => item.family === options.family) : addresses;
+			if (options.all) {
+				callback(null, wanted);
+			} else if (wanted[0]) {
+				callback(null, wanted[0].address, wanted[0].family);
+			} else {
+				callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {code: 'ENOTFOUND'}), '');
+			}
+		}, (error: NodeJS.ErrnoException) => callback(error, ''));
+	}) as net.LookupFunction;
 }

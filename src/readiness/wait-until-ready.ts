@@ -4,7 +4,7 @@ import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
-import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './probe.js';
+import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions} from './probe.js';
 import {tcpProbe} from './tcp-probe.js';
 
 export type ProbeKind = 'http' | 'tcp' | 'mcp';
@@ -34,7 +34,7 @@ export type WaitOptions = {
 	probe?: ProbeKind | ((url: URL, options: ProbeOptions) => Promise<ProbeAnswer>);
 };
 
-export type BackoffSchedule = {minTimeoutMs: number; factor: number; maxTimeoutMs: number; probeTimeoutMs: number};
+export type BackoffSchedule = {minTimeoutMs: number; factor: number; maxTimeoutMs: number; slowAfterMs: number; slowMaxTimeoutMs: number; probeTimeoutMs: number};
 
 /**
  * The delays p-retry will wait between failed probes, for `count` failures: the same
@@ -69,6 +69,7 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 	const endpoint = toEndpointUrl(url);
 	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
 	const schedule: BackoffSchedule = {...backoff, ...options.backoff};
+	const lookup = cachedLookup();
 	const probe = typeof options.probe === 'function' ? options.probe : probes[options.probe ?? 'http'];
 	const start = performance.now();
 	const deadline = start + timeoutMs;
@@ -93,6 +94,7 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 		try {
 			const answer = await probe(endpoint, {
 				timeoutMs: Math.max(1, Math.min(schedule.probeTimeoutMs, deadline - performance.now())),
+				lookup,
 				...(options.headers ? {headers: options.headers} : {}),
 			});
 			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
@@ -115,14 +117,19 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 			options.signal?.throwIfAborted();
 			round = new AbortController();
 			const signal = options.signal ? AbortSignal.any([options.signal, round.signal]) : round.signal;
+			// Two phases: short delays while a server usually comes up, then longer ones, so a
+			// long silent boot costs little CPU. A round ends at the phase boundary.
+			const now = performance.now();
+			const fast = now - start < schedule.slowAfterMs;
+			const roundEnd = fast ? Math.min(deadline, start + schedule.slowAfterMs) : deadline;
 			try {
 				// eslint-disable-next-line no-await-in-loop
 				return await pRetry(attempt, {
 					retries: Number.POSITIVE_INFINITY,
 					minTimeout: schedule.minTimeoutMs,
 					factor: schedule.factor,
-					maxTimeout: schedule.maxTimeoutMs,
-					maxRetryTime: Math.max(0, deadline - performance.now()),
+					maxTimeout: fast ? schedule.maxTimeoutMs : schedule.slowMaxTimeoutMs,
+					maxRetryTime: Math.max(0, roundEnd - now),
 					signal,
 				});
 			} catch (error) {
@@ -131,8 +138,13 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 				}
 
 				options.signal?.throwIfAborted();
-				if (round.signal.aborted && performance.now() < deadline) {
-					continue; // Woken: probe again at once, with a fresh backoff.
+				const woken = round.signal.aborted;
+				if (!woken && !(error instanceof ProbeError)) {
+					throw error; // Not "not listening yet": a bug or a bad option; never spin on it.
+				}
+
+				if (performance.now() < deadline) {
+					continue; // Woken (probe again at once, fresh backoff) or into the slow phase.
 				}
 
 				throw new LaunchError('READY_TIMEOUT', `${endpoint.href} did not answer within ${formatDuration(timeoutMs)} (${attempts} probes; last error: ${describeProbeError(lastError ?? (error as Error))})`, {

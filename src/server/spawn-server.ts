@@ -140,7 +140,7 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 				return {signal: undefined, durationMs: 0, leftover: false};
 			}
 
-			return terminateGroup(pid, killTimeoutMs);
+			return terminateGroup(pid, killTimeoutMs, exited);
 		},
 	};
 }
