@@ -49,7 +49,7 @@ describe('diagnoseTimeout', () => {
 		assert.equal(diagnosis.cause, 'wrong-port');
 		assert.equal(diagnosis.summary, 'the server listens on 127.0.0.1:8080, you probe :3000');
 		assert.equal(diagnosis.suggestedUrl, 'http://127.0.0.1:8080/mcp');
-		assert.ok(diagnosis.evidence.some(line => line.includes('127.0.0.1:8080 (pid 4001 (node server.js))')));
+		assert.ok(diagnosis.evidence.some(line => line.includes('127.0.0.1:8080, pid 4001 (node server.js)')));
 	});
 
 	it('an announced other port, tree unknown (no /proc): wrong port from the output', () => {

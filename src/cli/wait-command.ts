@@ -3,6 +3,7 @@ import {defaults} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import {createLogger, type LogFormat} from '../log.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
+import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {commonOptions, exitCodes, list, logLevelOf, usage, UsageError} from './shared.js';
@@ -55,7 +56,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 	try {
 		await Promise.all(urls.map(async url => {
 			const ready = await waitUntilReady(url, {timeout: timeoutMs, signal: controller.signal, headers, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
-			logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs)}, `ready ${ready.url} (${ready.status} after ${Math.round(ready.elapsedMs)} ms)`);
+			logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
 		}));
 		return 0;
 	} catch (error) {

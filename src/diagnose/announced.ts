@@ -47,6 +47,11 @@ function pushUnique<T>(list: T[], value: T | undefined): void {
 export function parseAnnounced(lines: readonly string[]): Announced {
 	const announced: Announced = {urls: [], ports: [], paths: [], hostPorts: []};
 	for (const line of lines) {
+		// An error naming an address is not an announcement: `listen EADDRINUSE: … 127.0.0.1:3000`.
+		if (/EADDRINUSE|EACCES|already in use|\berror\b/i.test(line)) {
+			continue;
+		}
+
 		let rest = line;
 		for (const match of line.matchAll(urlPattern)) {
 			const text = match[0].replace(/[.,;:!?'"]+$/, '');

@@ -105,7 +105,10 @@ function commandNotFound(lines: readonly string[]): {command: string; line: stri
 }
 
 function lastErrorLine(lines: readonly string[]): string | undefined {
-	return lines.find(line => /\b(?:\w*Error|Exception|Traceback|panic|fatal|FATAL|Unhandled)\b/.test(line))?.trim();
+	// Node prints the offending source line before the error itself: prefer a line that starts
+	// with the error's name (`Error: …`, `TypeError: …`), then any line that mentions one.
+	return (lines.find(line => /^\s*(?:[\w.]*(?:Error|Exception)|panic|fatal|FATAL)\b:?/.test(line))
+		?? lines.find(line => /\b(?:\w*Error|Exception|Traceback|panic|fatal|FATAL|Unhandled)\b/.test(line)))?.trim();
 }
 
 /**

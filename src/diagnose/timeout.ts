@@ -32,7 +32,7 @@ const shownTailLines = 8;
 
 function listenerText(listener: Listener): string {
 	const where = formatHostPort(listener.address, listener.port);
-	return listener.pid === undefined ? where : `${where} (${describeOwner(listener)})`;
+	return listener.pid === undefined ? where : `${where}, ${describeOwner(listener)}`;
 }
 
 function addressText(result: AddressResult, port: number): string {

@@ -22,6 +22,7 @@ while read -r verb arg; do
 done
 [ -n "$client" ] && kill -TERM "$client" 2>/dev/null
 kill -TERM -"$1" 2>/dev/null
+[ -n "$tmp" ] && rm -rf -- "$tmp"
 i=0
 while [ "$i" -lt "$2" ] && { kill -0 -"$1" || { [ -n "$client" ] && kill -0 "$client"; }; } 2>/dev/null; do
 	sleep 0.1
@@ -29,7 +30,6 @@ while [ "$i" -lt "$2" ] && { kill -0 -"$1" || { [ -n "$client" ] && kill -0 "$cl
 done
 kill -KILL -"$1" 2>/dev/null
 [ -n "$client" ] && kill -KILL "$client" 2>/dev/null
-[ -n "$tmp" ] && rm -rf -- "$tmp"
 exit 0`;
 
 export type Guardian = {

@@ -100,8 +100,13 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
 			return ready;
 		} catch (error) {
-			lastError = error as Error;
-			options.onFailedProbe?.(lastError, attempts);
+			// A probe cut short by the end of the budget says nothing new: keep the error before it.
+			const truncated = (error as ProbeError).code === 'ETIMEDOUT' && deadline - performance.now() < schedule.probeTimeoutMs && lastError !== undefined;
+			if (!truncated) {
+				lastError = error as Error;
+			}
+
+			options.onFailedProbe?.(error as Error, attempts);
 			throw error;
 		} finally {
 			inFlight = false;

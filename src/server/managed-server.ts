@@ -6,6 +6,7 @@ import type {Logger} from '../log-types.js';
 import {type Guardian, inertGuardian, startGuardian} from '../lifecycle/guardian.js';
 import type {TerminateResult} from '../lifecycle/process-group.js';
 import type {ProbeKind} from '../options.js';
+import {describeReady} from '../readiness/describe-ready.js';
 import {type ReadyInfo, waitUntilReady} from '../readiness/wait-until-ready.js';
 import {isIP} from 'node:net';
 import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
@@ -98,8 +99,7 @@ export class ManagedServer {
 			});
 			const ready = await this.#checkAnswer(this.ready, options);
 			this.ready = ready;
-			const about = ready.server ? `MCP ${ready.server.name ?? '?'} ${ready.server.version ?? ''}, protocol ${ready.server.protocolVersion ?? '?'}, ` : (options.probe === 'tcp' ? 'TCP connect ' : `${ready.status} `);
-			setup.logger.info({server: setup.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, `${setup.label === 'server' ? '' : `${setup.label} `}ready ${ready.url} (${about}after ${formatDuration(ready.elapsedMs)})`);
+			setup.logger.info({server: setup.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, `${setup.label === 'server' ? '' : `${setup.label} `}ready ${ready.url} (${describeReady(ready, options.probe)})`);
 			return ready;
 		} catch (error) {
 			throw await this.#gateError(error, serverGone.signal.aborted, options.signal);
