@@ -238,7 +238,13 @@ async function runClientPhase(servers: readonly LaunchedServer[], ready: readonl
 		endClient(aborted);
 	};
 
-	options.signal?.addEventListener('abort', onAbort, {once: true});
+	// The abort may have come while the client was being spawned (execa loading): forward it now.
+	if (options.signal?.aborted) {
+		onAbort();
+	} else {
+		options.signal?.addEventListener('abort', onAbort, {once: true});
+	}
+
 	try {
 		const exit = await client.exited;
 		clientDone = true;
