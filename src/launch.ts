@@ -2,7 +2,7 @@ import {createWriteStream, openSync, type WriteStream} from 'node:fs';
 import {LaunchError} from './errors.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
 import {findExecutable} from './client/find-executable.js';
-import {type ClientExit, loadExeca, runClient, signalExitCode} from './client/run-client.js';
+import {type ClientExit, runClient, signalExitCode} from './client/run-client.js';
 import type {ReadyInfo} from './readiness/wait-until-ready.js';
 import {abortSignalName, describeExit, type LaunchedServer, ManagedServer, ReusedServer, type ServerSetup} from './server/managed-server.js';
 import {checkPortFree, type PortInUse} from './diagnose/preflight.js';
@@ -76,7 +76,6 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 			servers[0]!.guardian.setTempDir(mcpConfig.directory);
 		}
 
-		void loadExeca().catch(() => {}); // Warm up while the servers boot.
 		const ready = await gateAll(servers, resolved);
 		mcpConfig?.write(servers.map((server, index) => ({name: server.setup.name, url: ready[index]!.url, ...(Object.keys(resolved.headers).length > 0 ? {headers: resolved.headers} : {})})));
 		return await runClientPhase(servers, ready, clientArgv, resolved);
@@ -199,7 +198,7 @@ async function runClientPhase(servers: readonly LaunchedServer[], ready: readonl
 	}
 
 	const urls = ready.map(info => info.url);
-	const client = await runClient(argv as [string, ...string[]], {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
+	const client = runClient(argv as [string, ...string[]], {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
 	if (client.pid !== undefined) {
 		for (const server of servers) {
 			server.guardian.setClient(client.pid);
@@ -238,7 +237,7 @@ async function runClientPhase(servers: readonly LaunchedServer[], ready: readonl
 		endClient(aborted);
 	};
 
-	// The abort may have come while the client was being spawned (execa loading): forward it now.
+	// An abort that came in the same tick as readiness: forward it now.
 	if (options.signal?.aborted) {
 		onAbort();
 	} else {

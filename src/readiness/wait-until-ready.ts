@@ -6,6 +6,7 @@ import {toDurationMs, toEndpointUrl} from '../options.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
 import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions} from './probe.js';
 import {tcpProbe} from './tcp-probe.js';
+import {warmUpHttp} from './warm-up.js';
 
 export type ProbeKind = 'http' | 'tcp' | 'mcp';
 const probes: Record<ProbeKind, (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>> = {http: httpProbe, tcp: tcpProbe, mcp: mcpHandshake};
@@ -101,6 +102,10 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 			return ready;
 		} catch (error) {
 			// A probe cut short by the end of the budget says nothing new: keep the error before it.
+			if (attempts === 1 && probe === httpProbe) {
+				setImmediate(() => void warmUpHttp());
+			}
+
 			const truncated = (error as ProbeError).code === 'ETIMEDOUT' && deadline - performance.now() < schedule.probeTimeoutMs && lastError !== undefined;
 			if (!truncated) {
 				lastError = error as Error;
