@@ -81,8 +81,12 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-/** After this long, members that `kill(-pgid, 0)` still finds may be unreaped zombies: look closer. */
-const zombieSuspicionMs = 100;
+/**
+ * After this long, or once the leader is gone, members that `kill(-pgid, 0)` still finds may
+ * be orphans that died and wait, as zombies, for a PID 1 that is slow to reap (or never does):
+ * then /proc is read to tell them apart.
+ */
+const zombieSuspicionMs = 20;
 
 /**
  * Poll until the group is gone or `ms` have passed; true when gone. Polls with the cheap
@@ -98,7 +102,7 @@ export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unk
 	});
 	for (;;) {
 		const now = performance.now();
-		const alive = now - start < zombieSuspicionMs ? groupSignalable(pgid) : groupAlive(pgid);
+		const alive = now - start < zombieSuspicionMs && !woken ? groupSignalable(pgid) : groupAlive(pgid);
 		if (!alive) {
 			return true;
 		}
