@@ -1,15 +1,57 @@
 // Build: tsc emits the library with its types (dist/lib); esbuild bundles the CLI into
 // dist/cli.js with lazily loaded chunks, so `mcp-launch` starts close to bare Node.
+//
+// The build must never leave a moment without a working dist/: `npx mcp-launch` in this
+// directory installs the project into npx's cache as a file: dependency, which runs
+// `prepare` (this script) while other processes may be running dist/cli.js (the test suite
+// does exactly that). So: nothing is done when the inputs are unchanged, and otherwise the new
+// tree is built aside and swapped in with two renames.
 import {execFileSync} from 'node:child_process';
-import {chmodSync, readFileSync, rmSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {build} from 'esbuild';
 
-const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), {recursive: true, force: true});
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {stdio: 'inherit'});
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const {version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function inputsHash() {
+	const hash = createHash('sha256');
+	const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js'];
+	const walk = directory => {
+		for (const name of readdirSync(path.join(root, directory)).sort()) {
+			const relative = path.join(directory, name);
+			if (statSync(path.join(root, relative)).isDirectory()) {
+				walk(relative);
+			} else {
+				files.push(relative);
+			}
+		}
+	};
+
+	walk('src');
+	for (const file of files) {
+		hash.update(file).update('\0').update(readFileSync(path.join(root, file))).update('\0');
+	}
+
+	return hash.digest('hex');
+}
+
+const stamp = path.join(dist, '.build-hash');
+const hash = inputsHash();
+if (existsSync(path.join(dist, 'cli.js')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+	process.stdout.write('dist/ is up to date\n');
+	process.exit(0);
+}
+
+const next = path.join(root, `.dist-next-${process.pid}`);
+rmSync(next, {recursive: true, force: true});
+process.once('exit', () => rmSync(next, {recursive: true, force: true})); // A failed build leaves nothing behind.
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', path.join(next, 'lib')], {stdio: 'inherit'});
 await build({
-	entryPoints: {cli: 'src/cli.ts'},
-	outdir: 'dist',
+	entryPoints: {cli: path.join(root, 'src/cli.ts')},
+	outdir: next,
 	bundle: true,
 	splitting: true,
 	format: 'esm',
@@ -22,4 +64,13 @@ await build({
 	legalComments: 'none',
 	logLevel: 'warning',
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync(path.join(next, 'cli.js'), 0o755);
+writeFileSync(path.join(next, '.build-hash'), hash);
+
+const old = path.join(root, `.dist-old-${process.pid}`);
+if (existsSync(dist)) {
+	renameSync(dist, old);
+}
+
+renameSync(next, dist);
+rmSync(old, {recursive: true, force: true});
