@@ -53,7 +53,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const servers: LaunchedServer[] = [];
 	let log: WriteStream | undefined;
 	try {
-		const clientArgv = fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
+		// Checked now (an unknown {url:NAME} must fail before anything starts), filled once ready.
+		fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
 		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
 		log = openServerLog(resolved.serverLog);
 		for (const [index, server] of placed.entries()) {
@@ -77,6 +78,12 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		}
 
 		const ready = await gateAll(servers, resolved);
+		// The live URLs: an address-family fix may have replaced a name with the address that answers.
+		const live = placed.map((server, index) => {
+			const url = new URL(ready[index]!.url);
+			return {...server, url: url.href, host: url.hostname.replace(/^\[|\]$/g, '')};
+		});
+		const clientArgv = fillArgv(resolved.client, {self: live[0]!, byName: new Map(live.map(server => [server.name, server])), mcpConfig: mcpConfig?.path});
 		mcpConfig?.write(servers.map((server, index) => ({name: server.setup.name, url: ready[index]!.url, ...(Object.keys(resolved.headers).length > 0 ? {headers: resolved.headers} : {})})));
 		return await runClientPhase(servers, ready, clientArgv, resolved);
 	} finally {

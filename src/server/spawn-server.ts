@@ -45,9 +45,8 @@ export type SpawnServerOptions = {
  * (so a Ctrl-C on the terminal never reaches it, and teardown reaches all of it), with
  * stdin from /dev/null and its output captured, never drawn on the terminal.
  *
- * node:child_process rather than execa here: what the server needs is exactly a raw
- * detached spawn, its exit event and its pipes, and it must start before the heavier
- * modules (execa included, for the client) are loaded, which then happens during its boot.
+ * node:child_process rather than execa: what the server needs is exactly a raw detached
+ * spawn, its exit event and its pipes (see run-client.ts for the measured cost of execa).
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	const subprocess = spawn('/bin/sh', ['-c', options.command], {
