@@ -10,8 +10,9 @@ import {formatDiagnosis} from './diagnose/format.js';
 import type {ServerExit} from './server/spawn-server.js';
 import {freePort} from './workflow/free-port.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
-import {fillArgv, fillShellCommand, type PlaceholderServer, type PlaceholderValues, usesPlaceholder} from './workflow/placeholders.js';
+import {fillArgv, fillShellCommand, type PlaceholderServer, usesPlaceholder} from './workflow/placeholders.js';
 import {toEndpointUrl} from './options.js';
+import {hostOf, portOf} from './readiness/probe.js';
 
 export type LaunchResult = {
 	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, 128+N of the abort signal, or 125 (--on-server-exit exit). */
@@ -81,7 +82,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		// The live URLs: an address-family fix may have replaced a name with the address that answers.
 		const live = placed.map((server, index) => {
 			const url = new URL(ready[index]!.url);
-			return {...server, url: url.href, host: url.hostname.replace(/^\[|\]$/g, '')};
+			return {...server, url: url.href, host: hostOf(url)};
 		});
 		const clientArgv = fillArgv(resolved.client, {self: live[0]!, byName: new Map(live.map(server => [server.name, server])), mcpConfig: mcpConfig?.path});
 		mcpConfig?.write(servers.map((server, index) => ({name: server.setup.name, url: ready[index]!.url, ...(Object.keys(resolved.headers).length > 0 ? {headers: resolved.headers} : {})})));
@@ -135,9 +136,9 @@ async function placeServers(plans: readonly ServerPlan[]): Promise<PlacedServer[
 		const url = toEndpointUrl(port === undefined ? plan.url : plan.url.replaceAll('{port}', String(port)));
 		return {
 			name: plan.name,
-			port: String(port ?? (url.port || (url.protocol === 'https:' ? 443 : 80))),
+			port: String(port ?? portOf(url)),
 			url: url.href,
-			host: url.hostname.replace(/^\[|\]$/g, ''),
+			host: hostOf(url),
 			portFromFlag: port !== undefined,
 		};
 	}));

@@ -92,5 +92,5 @@ export function single(value: unknown, flag: string): string | undefined {
 }
 
 export function logLevelOf(parsed: {'log-level'?: unknown; quiet?: unknown; verbose?: unknown}): (typeof logLevels)[number] {
-	return (single(parsed['log-level'], 'log-level') as (typeof logLevels)[number] | undefined) ?? (parsed.quiet ? 'warn' : (parsed.verbose ? 'debug' : 'info'));
+	return (single(parsed['log-level'], 'log-level') as (typeof logLevels)[number] | undefined) ?? (parsed.quiet ? 'warn' : (parsed.verbose ? 'debug' : defaults.logLevel));
 }

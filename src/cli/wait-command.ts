@@ -3,6 +3,7 @@ import {defaults} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import {createLogger, type LogFormat} from '../log.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
+import {signalExitCode} from '../client/run-client.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
@@ -66,7 +67,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 		}
 
 		if (controller.signal.aborted) {
-			return 128 + ({SIGINT: 2, SIGTERM: 15, SIGHUP: 1} as Record<string, number>)[String(controller.signal.reason)]!;
+			return signalExitCode(String(controller.signal.reason));
 		}
 
 		throw error;

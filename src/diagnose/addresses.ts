@@ -1,7 +1,7 @@
 import {lookup} from 'node:dns/promises';
-import {connect, isIP} from 'node:net';
+import {isIP} from 'node:net';
 import {describeProbeError} from '../readiness/wait-until-ready.js';
-import {probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions} from '../readiness/probe.js';
+import {hostOf, portOf, probe as httpProbe, type ProbeAnswer, type ProbeOptions} from '../readiness/probe.js';
 import {formatHostPort} from './port-owner.js';
 
 export type ResolvedAddress = {address: string; family: 4 | 6};
@@ -44,15 +44,7 @@ export function shortError(code: string, message: string): string {
 	return first.includes(code) ? first : `${code} ${first}`;
 }
 
-/** The URL's host without IPv6 brackets. */
-export function hostOf(url: URL): string {
-	return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-}
-
-/** The port the URL points at, with the scheme's default. */
-export function portOf(url: URL): number {
-	return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-}
+export {hostOf, portOf} from '../readiness/probe.js';
 
 /** The resolver the OS uses, keeping its order (Node >= 17 does too, so clients see the same first address). */
 export const systemResolver: Resolver = async host => {
@@ -86,31 +78,8 @@ function describeResult(result: AddressResult, port: number): string {
 	return `${where} failed (${result.code})`;
 }
 
-/**
- * A TCP-only probe with the shape of the HTTP probe: resolves with status 0 once the
- * connection is accepted, and sends nothing. For the address-family check after the gate
- * passed, where an extra HTTP request could cost the server a session (stateful FastMCP
- * never reaps sessionless requests).
- */
-export function connectProbe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
-	const start = performance.now();
-	const host = options.address ?? hostOf(url);
-	return new Promise((resolve, reject) => {
-		const socket = connect({host, port: portOf(url), timeout: options.timeoutMs});
-		const fail = (error: ProbeError) => {
-			socket.destroy();
-			reject(error);
-		};
-
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve({status: 0, durationMs: performance.now() - start});
-		});
-		socket.once('timeout', () => fail(new ProbeError('ETIMEDOUT', `no connection within ${options.timeoutMs} ms`)));
-		socket.once('error', (error: NodeJS.ErrnoException) => fail(new ProbeError(error.code ?? 'ECONNECT', error.message, {cause: error})));
-		options.signal?.addEventListener('abort', () => fail(new ProbeError('ABORT_ERR', 'aborted')), {once: true});
-	});
-}
+/** The TCP-only probe (status 0, nothing sent), under the name the diagnosis code uses. */
+export {tcpProbe as connectProbe} from '../readiness/probe.js';
 
 /**
  * Classify the per-address probe results of one URL. Pure.

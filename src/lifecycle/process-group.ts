@@ -1,5 +1,4 @@
 import {readdirSync, readFileSync} from 'node:fs';
-import {setTimeout as delay} from 'node:timers/promises';
 
 /** Fields of /proc/PID/stat after the `(comm)` field, which may itself hold spaces and parens. */
 export type ProcStat = {pid: number; state: string; ppid: number; pgrp: number; session: number; ttyNr: number; tpgid: number};

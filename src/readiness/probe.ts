@@ -46,8 +46,14 @@ function quietError(code: string, message: string, cause?: unknown): ProbeError 
 	}
 }
 
-function portOf(url: URL): number {
-	return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+/** The URL's host without IPv6 brackets. */
+export function hostOf(url: URL): string {
+	return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+/** The port the URL points at, with the scheme's default. */
+export function portOf(url: URL): number {
+	return url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
 }
 
 /**
@@ -55,7 +61,7 @@ function portOf(url: URL): number {
  * server is not listening yet (a refused connect), so nothing of HTTP is set up before it.
  */
 export function connectTcp(url: URL, options: ProbeOptions): Promise<net.Socket> {
-	const host = options.address ?? url.hostname.replace(/^\[|\]$/g, '');
+	const host = options.address ?? hostOf(url);
 	return new Promise((resolve, reject) => {
 		const socket = net.connect({
 			host,
@@ -76,7 +82,21 @@ export function connectTcp(url: URL, options: ProbeOptions): Promise<net.Socket>
 		});
 		socket.once('timeout', () => fail(quietError('ETIMEDOUT', `no connection within ${options.timeoutMs} ms`)));
 		socket.once('error', (error: NodeJS.ErrnoException) => fail(quietError(error.code ?? 'ECONNECT', error.message, error)));
+		options.signal?.addEventListener('abort', () => fail(quietError('ABORT_ERR', 'aborted')), {once: true});
 	});
+}
+
+/**
+ * `--probe tcp`: ready once a TCP connection is accepted, and nothing is sent. For servers
+ * whose HTTP endpoint the probe cannot reach (credentials), for non-HTTP servers, and for
+ * checks after the gate where an extra HTTP request could cost the server a session
+ * (stateful FastMCP never reaps sessionless requests). The answer's status is 0.
+ */
+export async function tcpProbe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
+	const start = performance.now();
+	const socket = await connectTcp(url, options);
+	socket.destroy();
+	return {status: 0, durationMs: performance.now() - start};
 }
 
 /**

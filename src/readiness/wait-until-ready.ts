@@ -4,8 +4,7 @@ import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
-import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions} from './probe.js';
-import {tcpProbe} from './tcp-probe.js';
+import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions, tcpProbe} from './probe.js';
 import {warmUpHttp} from './warm-up.js';
 
 export type ProbeKind = 'http' | 'tcp' | 'mcp';
