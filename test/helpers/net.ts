@@ -1,4 +1,4 @@
-import {createServer} from 'node:net';
+import {connect, createServer} from 'node:net';
 
 /** A free loopback port: bind port 0 on 127.0.0.1, read it, close. */
 export function freePort(): Promise<number> {
@@ -18,12 +18,18 @@ export function freePort(): Promise<number> {
 	});
 }
 
-/** True when nothing listens on 127.0.0.1:port (we can bind it ourselves). */
+/**
+ * True when nothing listens on 127.0.0.1:port: a connection is refused. (Trying to bind the
+ * port instead would also fail when some unrelated outgoing connection of a concurrent test
+ * happens to use it as its local ephemeral port, which says nothing about a leftover server.)
+ */
 export function portIsFree(port: number): Promise<boolean> {
 	return new Promise((resolve) => {
-		const server = createServer();
-		server.unref();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+		const socket = connect({host: '127.0.0.1', port});
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(false);
+		});
+		socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
 	});
 }
