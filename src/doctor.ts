@@ -30,6 +30,8 @@ export type DoctorOptions = {
 	/** Bound for each probe. Default 2 s. */
 	timeoutMs?: number;
 	headers?: Record<string, string>;
+	/** Send `headers` to an https endpoint whose certificate cannot be verified. */
+	insecure?: boolean;
 	/** Process group of an already running server (mcp-launch --server): its LISTEN sockets are checked too. */
 	pgid?: number;
 	/** Recent output lines of that server, for the URLs and ports it announced. */
@@ -88,6 +90,7 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		timeoutMs,
 		probe,
 		...(options.headers ? {headers: options.headers} : {}),
+		...(options.insecure ? {insecure: true} : {}),
 		...(options.resolve ? {resolve: options.resolve} : {}),
 	});
 	if (results.length === 0) {

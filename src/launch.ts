@@ -49,6 +49,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 
 	const placed = await placeServers(resolved.servers);
 	const occupied = await preflight(placed, resolved);
+	throwIfAborted(resolved.signal, 'before starting the server');
 	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
 	const byName = new Map(placed.map(server => [server.name, server]));
 	const servers: LaunchedServer[] = [];
@@ -100,7 +101,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
  * used as it is. Ports picked with `auto` were free a moment ago and are not checked.
  */
 async function preflight(placed: readonly PlacedServer[], resolved: ResolvedOptions): Promise<Array<PortInUse | undefined>> {
-	const found = await Promise.all(placed.map(async (server, index) => (resolved.servers[index]!.port === 'auto' ? undefined : checkPortFree(new URL(server.url), {headers: resolved.headers}))));
+	const found = await Promise.all(placed.map(async (server, index) => (resolved.servers[index]!.port === 'auto' ? undefined : checkPortFree(new URL(server.url), {headers: resolved.headers, insecure: resolved.insecure, ...(resolved.signal ? {signal: resolved.signal} : {})}))));
 	for (const [index, taken] of found.entries()) {
 		if (taken && !(resolved.reuse && taken.answerStatus !== undefined)) {
 			const name = placed.length === 1 ? '' : `server "${placed[index]!.name}": `;
@@ -109,6 +110,14 @@ async function preflight(placed: readonly PlacedServer[], resolved: ResolvedOpti
 	}
 
 	return found;
+}
+
+/** A signal that came in while nothing was started yet: stop there, as the signal asks. */
+function throwIfAborted(signal: AbortSignal | undefined, when: string): void {
+	if (signal?.aborted) {
+		const signalName = abortSignalName(signal.reason);
+		throw new LaunchError('ABORTED', `interrupted by ${signalName} ${when}; nothing was started`, {details: {signal: signalName}});
+	}
 }
 
 function checkClient(resolved: ResolvedOptions): void {
@@ -178,7 +187,7 @@ async function gateAll(servers: readonly LaunchedServer[], options: ResolvedOpti
 	let first: unknown;
 	const results = await Promise.allSettled(servers.map(async server => {
 		try {
-			const ready = await server.gate({timeoutMs: options.timeoutMs, probe: options.probe, headers: options.headers, signal, echo: options.echoServerOutput, strict: options.strict});
+			const ready = await server.gate({timeoutMs: options.timeoutMs, probe: options.probe, headers: options.headers, insecure: options.insecure, signal, echo: options.echoServerOutput, strict: options.strict});
 			options.onEvent({type: 'ready', name: server.setup.name, url: ready.url});
 			return ready;
 		} catch (error) {

@@ -46,6 +46,11 @@ export type LaunchOptions = {
 	probe?: ProbeKind;
 	/** Headers sent with every probe (and written into `{mcp-config}`); never logged. */
 	headers?: Record<string, string>;
+	/**
+	 * Send `headers` to an https endpoint whose certificate cannot be verified. Default false:
+	 * such an endpoint still counts as up, but the probe goes without the headers.
+	 */
+	insecure?: boolean;
 	/** Also append everything the servers print to this file. */
 	serverLog?: string;
 	/**
@@ -95,6 +100,7 @@ export type ResolvedOptions = {
 	killTimeoutMs: number;
 	probe: ProbeKind;
 	headers: Record<string, string>;
+	insecure: boolean;
 	serverLog: string | undefined;
 	reuse: boolean;
 	strict: boolean;
@@ -210,6 +216,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		killTimeoutMs: toDurationMs(options.killTimeout ?? defaults.killTimeoutMs, '--kill-timeout', {allowZero: true}),
 		probe: toChoice(options.probe ?? defaults.probe, '--probe', ['http', 'tcp', 'mcp'] as const),
 		headers: options.headers ?? {},
+		insecure: options.insecure ?? false,
 		serverLog: options.serverLog,
 		reuse: options.reuse ?? false,
 		strict: options.strict ?? false,

@@ -28,6 +28,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			.option('timeout', {type: 'string', requiresArg: true, default: '10s', describe: 'With --server: how long to let it boot before checking'})
 			.option('probe-timeout', {type: 'string', requiresArg: true, default: '2s', describe: 'Bound for each probe'})
 			.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
+			.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
 			.option('format', {type: 'string', requiresArg: true, choices: ['text', 'json'], default: 'text', describe: 'A checklist for people, or JSON for machines'})
 			.parserConfiguration({'halt-at-non-option': false})
 			.parseSync();
@@ -71,6 +72,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 		const report = await doctor(url, {
 			timeoutMs,
 			headers,
+			insecure: parsed.insecure === true,
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 		});
 		process.stdout.write(`${parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report)}\n`);

@@ -28,6 +28,7 @@ function parse(argv: string[], version: string) {
 		.option('reuse', {type: 'boolean', describe: 'If the endpoint already answers before the server is started, use it (and leave it running) instead of exiting 125'})
 		.option('strict', {type: 'boolean', describe: 'Fail (exit 125) instead of warning when the endpoint answers like a wrong URL (404, 3xx, 401, 403/421, 5xx)'})
 		.option('server-log', {type: 'string', requiresArg: true, describe: 'Also append everything the server prints to this file'})
+		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified (default: probe it without them)'})
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
 		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config {mcp-config}', 'A free port, and a generated config for Claude Code')
 		.example('$0 -s npm:dev -u http://127.0.0.1:8080/mcp -- cursor .', 'An npm script on another port')
@@ -146,6 +147,7 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 			serverLog: parsed['server-log'],
 			reuse: parsed.reuse === true,
 			strict: parsed.strict === true,
+			insecure: parsed.insecure === true,
 			onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
 			signal: controller.signal,
 			logger,

@@ -25,6 +25,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 			.option('timeout', {type: 'string', requiresArg: true, default: '30s', describe: 'Budget for all URLs: 500ms, 30s, 2m (a bare number means seconds)'})
 			.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or an MCP handshake'})
 			.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
+			.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
 			.example('$0 --timeout 2s http://127.0.0.1:3000/mcp', 'A Compose healthcheck')
 			.parserConfiguration({'halt-at-non-option': false})
 			.parseSync();
@@ -56,7 +57,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 
 	try {
 		await Promise.all(urls.map(async url => {
-			const ready = await waitUntilReady(url, {timeout: timeoutMs, signal: controller.signal, headers, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
+			const ready = await waitUntilReady(url, {timeout: timeoutMs, signal: controller.signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
 			logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
 		}));
 		return 0;

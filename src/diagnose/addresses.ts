@@ -135,6 +135,7 @@ export function classifyAddresses(url: URL, results: readonly AddressResult[]): 
 export type CheckAddressesOptions = {
 	timeoutMs: number;
 	headers?: Record<string, string>;
+	insecure?: boolean;
 	signal?: AbortSignal;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
@@ -148,10 +149,19 @@ export async function checkAddresses(url: URL, options: CheckAddressesOptions): 
 	const resolve = options.resolve ?? systemResolver;
 	const probe = options.probe ?? httpProbe;
 	let addresses: ResolvedAddress[];
+	let timer: NodeJS.Timeout | undefined;
 	try {
-		addresses = await resolve(hostOf(url));
+		// A resolver that hangs (no DNS answer) is bounded like a probe: the name then counts as unresolved.
+		addresses = await Promise.race([
+			resolve(hostOf(url)),
+			new Promise<never>((_resolve, reject) => {
+				timer = setTimeout(() => reject(new Error('lookup timed out')), Math.max(1, options.timeoutMs));
+			}),
+		]);
 	} catch {
 		addresses = [];
+	} finally {
+		clearTimeout(timer);
 	}
 
 	const results = await Promise.all(addresses.map(async ({address, family}): Promise<AddressResult> => {
@@ -160,6 +170,7 @@ export async function checkAddresses(url: URL, options: CheckAddressesOptions): 
 				timeoutMs: options.timeoutMs,
 				address,
 				...(options.headers ? {headers: options.headers} : {}),
+				...(options.insecure ? {insecure: true} : {}),
 				...(options.signal ? {signal: options.signal} : {}),
 			});
 			return {address, family, ok: true, status: answer.status, ...(answer.location === undefined ? {} : {location: answer.location})};

@@ -55,6 +55,10 @@ export type PreflightOptions = {
 	/** Bound for each probe. Default 500 ms (loopback answers in well under a millisecond). */
 	timeoutMs?: number;
 	headers?: Record<string, string>;
+	/** Send headers over unverified TLS too. */
+	insecure?: boolean;
+	/** Ends the probes at once. */
+	signal?: AbortSignal;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 	/** Who listens on a port; default port-owner's `listeners`. */
@@ -73,6 +77,8 @@ export async function checkPortFree(url: URL, options: PreflightOptions = {}): P
 	const {results} = await checkAddresses(url, {
 		timeoutMs: options.timeoutMs ?? 500,
 		...(options.headers ? {headers: options.headers} : {}),
+		...(options.insecure ? {insecure: true} : {}),
+		...(options.signal ? {signal: options.signal} : {}),
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),
 	});

@@ -177,7 +177,8 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 	const exit = server.exit();
 	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid));
 	const addresses = await checkAddresses(url, {
-		timeoutMs: options.probeTimeoutMs ?? 1_000,
+		// Loopback answers within a millisecond; this bound keeps the report close to --timeout.
+		timeoutMs: options.probeTimeoutMs ?? 300,
 		...(options.headers ? {headers: options.headers} : {}),
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),

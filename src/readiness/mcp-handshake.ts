@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import {type ProbeAnswer, ProbeError, type ProbeOptions} from './probe.js';
+import {type ProbeAnswer, probeBound, ProbeError, type ProbeOptions} from './probe.js';
 
 /** The newest protocol version this client speaks; servers answer with the one they chose. */
 export const handshakeProtocolVersion = '2025-06-18';
@@ -9,14 +9,22 @@ export type ServerInfo = {name?: string; version?: string; protocolVersion?: str
 
 type Reply = {status: number; headers: http.IncomingHttpHeaders; body: string};
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<Reply> {
+/** One request of the handshake; `signal` (the handshake's one bound) ends it wherever it is. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, verify: boolean): Promise<Reply> {
 	const transport = url.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
+		if (signal.aborted) {
+			reject(signal.reason as Error);
+			return;
+		}
+
+		const onAbort = () => request.destroy(signal.reason as Error);
+		signal.addEventListener('abort', onAbort, {once: true});
 		const request = transport.request(url, {
 			method,
 			agent: false,
-			timeout: timeoutMs,
-			...(url.protocol === 'https:' ? {rejectUnauthorized: false} : {}),
+			// Credentials go only where the client would send them: a verified certificate (or --insecure).
+			...(url.protocol === 'https:' ? {rejectUnauthorized: verify} : {}),
 			headers: {
 				accept: 'application/json, text/event-stream',
 				...(body === undefined ? {} : {'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body))}),
@@ -36,7 +44,7 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
 			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: text}));
 			response.on('error', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body: text}));
 		});
-		request.on('timeout', () => request.destroy(new ProbeError('ETIMEDOUT', `no answer within ${timeoutMs} ms`)));
+		request.once('close', () => signal.removeEventListener('abort', onAbort));
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			reject(error instanceof ProbeError ? error : new ProbeError(error.code ?? 'EPROBE', error.message, {cause: error}));
 		});
@@ -73,7 +81,17 @@ export function parseRpcReply(body: string, contentType: string | undefined): un
  * takes it, and the real client is then refused; use the default HTTP probe for those.
  */
 export async function mcpHandshake(url: URL, options: ProbeOptions): Promise<ProbeAnswer & {server: ServerInfo}> {
+	const bound = probeBound(options.timeoutMs, options.signal);
+	try {
+		return await handshake(url, options, bound.signal);
+	} finally {
+		bound.done();
+	}
+}
+
+async function handshake(url: URL, options: ProbeOptions, signal: AbortSignal): Promise<ProbeAnswer & {server: ServerInfo}> {
 	const start = performance.now();
+	const verify = Object.keys(options.headers ?? {}).length > 0 && options.insecure !== true;
 	const headers = options.headers ?? {};
 	const initialize = JSON.stringify({
 		jsonrpc: '2.0',
@@ -81,7 +99,7 @@ export async function mcpHandshake(url: URL, options: ProbeOptions): Promise<Pro
 		method: 'initialize',
 		params: {protocolVersion: handshakeProtocolVersion, capabilities: {}, clientInfo: {name: 'mcp-launch', version: '0'}},
 	});
-	const reply = await send(url, 'POST', headers, initialize, options.timeoutMs);
+	const reply = await send(url, 'POST', headers, initialize, signal, verify);
 	if (reply.status < 200 || reply.status > 299) {
 		throw new ProbeError('EHANDSHAKE', `initialize answered HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
 	}
@@ -97,9 +115,9 @@ export async function mcpHandshake(url: URL, options: ProbeOptions): Promise<Pro
 		sessionHeaders['mcp-session-id'] = session;
 	}
 
-	await send(url, 'POST', sessionHeaders, JSON.stringify({jsonrpc: '2.0', method: 'notifications/initialized'}), options.timeoutMs);
+	await send(url, 'POST', sessionHeaders, JSON.stringify({jsonrpc: '2.0', method: 'notifications/initialized'}), signal, verify);
 	if (typeof session === 'string') {
-		await send(url, 'DELETE', sessionHeaders, undefined, options.timeoutMs); // 405 is fine.
+		await send(url, 'DELETE', sessionHeaders, undefined, signal, verify); // 405 is fine.
 	}
 
 	const info = message.result.serverInfo;

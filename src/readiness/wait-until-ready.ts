@@ -17,6 +17,8 @@ export type WaitOptions = {
 	signal?: AbortSignal;
 	/** Extra headers for every probe (auth). */
 	headers?: Record<string, string>;
+	/** Send `headers` to an https endpoint whose certificate cannot be verified (default: withhold them). */
+	insecure?: boolean;
 	/**
 	 * Subscribe to "something happened, probe now" events, such as the server printing a
 	 * line (servers print right after listen()). Returns an unsubscribe function.
@@ -93,9 +95,13 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 		inFlight = true;
 		try {
 			const answer = await probe(endpoint, {
+				// Bounded by its own timeout, the wait's deadline and the caller's abort signal:
+				// a server that accepts and never answers cannot hold the wait past either.
 				timeoutMs: Math.max(1, Math.min(schedule.probeTimeoutMs, deadline - performance.now())),
 				lookup,
+				...(options.signal ? {signal: options.signal} : {}),
 				...(options.headers ? {headers: options.headers} : {}),
+				...(options.insecure ? {insecure: true} : {}),
 			});
 			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
 			return ready;
@@ -105,7 +111,7 @@ export async function waitUntilReady(url: string | URL, options: WaitOptions = {
 				setImmediate(() => void warmUpHttp());
 			}
 
-			const truncated = (error as ProbeError).code === 'ETIMEDOUT' && deadline - performance.now() < schedule.probeTimeoutMs && lastError !== undefined;
+			const truncated = (error as ProbeError).code === 'ETIMEDOUT' && (error as ProbeError).connected !== true && deadline - performance.now() < schedule.probeTimeoutMs && lastError !== undefined;
 			if (!truncated) {
 				lastError = error as Error;
 			}

@@ -36,6 +36,7 @@ export type GateOptions = {
 	timeoutMs: number;
 	probe: ProbeKind;
 	headers: Record<string, string>;
+	insecure: boolean;
 	signal: AbortSignal | undefined;
 	echo: boolean;
 	/** Treat a suspicious answer (404, 3xx, 401, 403/421, 5xx) as a failure. */
@@ -95,8 +96,13 @@ export class ManagedServer {
 				signal,
 				probe: options.probe,
 				headers: options.headers,
+				insecure: options.insecure,
 				wake: listener => server.onActivity(listener),
 			});
+			if (this.ready.headersWithheld) {
+				setup.logger.warn({server: setup.name, tls: this.ready.headersWithheld.code}, `${setup.url.href} answered, but its certificate could not be verified (${this.ready.headersWithheld.code}): the --header values were not sent to it. The client will verify the certificate itself (NODE_EXTRA_CA_CERTS adds a local CA); --insecure sends the headers anyway`);
+			}
+
 			const ready = await this.#checkAnswer(this.ready, options);
 			this.ready = ready;
 			setup.logger.info({server: setup.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, `${setup.label === 'server' ? '' : `${setup.label} `}ready ${ready.url} (${describeReady(ready, options.probe)})`);
