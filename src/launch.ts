@@ -63,9 +63,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 			const setup: ServerSetup = {
 				name: server.name,
 				label: placed.length === 1 ? 'server' : `server "${server.name}"`,
-				command: commands[index]!,
+				command: commands[index]!.command,
 				url: new URL(server.url),
-				env: server.portFromFlag ? {...resolved.env, PORT: server.port} : resolved.env,
+				env: {...resolved.env, ...commands[index]!.env, ...(server.portFromFlag ? {PORT: server.port} : {})},
 				cwd: resolved.cwd,
 				log,
 				killTimeoutMs: resolved.killTimeoutMs,

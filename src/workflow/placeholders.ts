@@ -1,3 +1,5 @@
+import {shellContexts, variableReference} from './shell-context.js';
+
 /**
  * Placeholders: `{port}`, `{url}`, `{host}` (the first server, or in a server's own command,
  * that server), `{port:NAME}`, `{url:NAME}`, `{host:NAME}` (a named server) and
@@ -8,11 +10,6 @@ export type PlaceholderServer = {name: string; port: string; url: string; host: 
 export type PlaceholderValues = {self: PlaceholderServer; byName: ReadonlyMap<string, PlaceholderServer>; mcpConfig?: string | undefined};
 
 const pattern = /\{(port|url|host)(?::([\w.-]+))?\}|\{mcp-config\}/g;
-
-/** Quote a value for /bin/sh: single quotes, with embedded ones closed and escaped. */
-export function shellQuote(value: string): string {
-	return /^[\w.:/@%+=,-]+$/.test(value) ? value : `'${value.replaceAll('\'', String.raw`'\''`)}'`;
-}
 
 function lookup(values: PlaceholderValues, key: string, name: string | undefined, whole: string): string {
 	if (whole === '{mcp-config}') {
@@ -31,9 +28,55 @@ function lookup(values: PlaceholderValues, key: string, name: string | undefined
 	return server[key as 'port' | 'url' | 'host'];
 }
 
-/** Fill placeholders in a shell command; each value is inserted shell-quoted. */
-export function fillShellCommand(command: string, values: PlaceholderValues): string {
-	return command.replace(pattern, (whole, key: string, name: string | undefined) => shellQuote(lookup(values, key, name, whole)));
+/** A server command ready for `/bin/sh -c`, and the variables its placeholders refer to. */
+export type FilledCommand = {command: string; env: Record<string, string>};
+
+/** The variable that carries a placeholder's value: MCP_LAUNCH_URL, MCP_LAUNCH_HOST_API, ... */
+function variableName(key: string, name: string | undefined, taken: Map<string, string>, whole: string): string {
+	const existing = taken.get(whole);
+	if (existing) {
+		return existing;
+	}
+
+	const base = `MCP_LAUNCH_${key.toUpperCase()}${name === undefined ? '' : `_${name.toUpperCase().replaceAll(/\W/g, '_')}`}`;
+	let candidate = base;
+	for (let n = 2; [...taken.values()].includes(candidate); n++) {
+		candidate = `${base}_${n}`;
+	}
+
+	taken.set(whole, candidate);
+	return candidate;
+}
+
+/**
+ * Fill placeholders in a shell command. A value never becomes shell text: `{url}` and `{host}`
+ * turn into a reference to an environment variable holding the value (`"${MCP_LAUNCH_URL}"`),
+ * written to be exactly one word in the quoting context where the placeholder stands (bare,
+ * inside "…" or inside '…'), so a URL holding `$(…)`, backticks or quotes is never run, and a
+ * quoted placeholder is not quoted twice. A port is digits only and is inserted as it is.
+ */
+export function fillShellCommand(command: string, values: PlaceholderValues): FilledCommand {
+	const matches = [...command.matchAll(pattern)];
+	const contexts = shellContexts(command, matches.map(match => match.index));
+	const taken = new Map<string, string>();
+	const env: Record<string, string> = {};
+	let result = '';
+	let last = 0;
+	for (const [index, match] of matches.entries()) {
+		const [whole, key = '', name] = match;
+		const value = lookup(values, key, name, whole);
+		let text = value;
+		if (!(key === 'port' && /^\d+$/.test(value))) {
+			const variable = variableName(key, name, taken, whole);
+			env[variable] = value;
+			text = variableReference(variable, contexts[index]!);
+		}
+
+		result += command.slice(last, match.index) + text;
+		last = match.index + whole.length;
+	}
+
+	return {command: result + command.slice(last), env};
 }
 
 /** Fill placeholders inside each argument; no shell is involved, so values go in as they are. */
