@@ -10,6 +10,7 @@ import {formatDiagnosis} from './diagnose/format.js';
 import type {ServerExit} from './server/spawn-server.js';
 import {freePort} from './workflow/free-port.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
+import {startGuardian, type Guardian} from './lifecycle/guardian.js';
 import {fillArgv, fillShellCommand, type PlaceholderServer, usesPlaceholder} from './workflow/placeholders.js';
 import {toEndpointUrl} from './options.js';
 import {hostOf, portOf} from './readiness/probe.js';
@@ -44,17 +45,25 @@ export const serverExitedCode = 125;
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const resolved = resolveOptions(options);
-	checkClient(resolved);
+	checkClient(resolved.client[0], resolved);
 	resolved.signal?.throwIfAborted();
 
 	const placed = await placeServers(resolved.servers);
 	const occupied = await preflight(placed, resolved);
 	throwIfAborted(resolved.signal, 'before starting the server');
-	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
-	const byName = new Map(placed.map(server => [server.name, server]));
+	// One guardian for the whole launch, started before anything it guards, and told about
+	// each thing (temp dir, server groups, the client) before that thing can outlive us.
+	const guardian = startGuardian(resolved.killTimeoutMs);
 	const servers: LaunchedServer[] = [];
+	let mcpConfig: McpConfigFile | undefined;
 	let log: WriteStream | undefined;
 	try {
+		mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
+		if (mcpConfig) {
+			guardian.setTempDir(mcpConfig.directory);
+		}
+
+		const byName = new Map(placed.map(server => [server.name, server]));
 		// Checked now (an unknown {url:NAME} must fail before anything starts), filled once ready.
 		fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
 		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
@@ -72,11 +81,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 				logger: resolved.logger,
 			};
 			const answering = occupied[index]?.answerStatus;
-			servers.push(answering === undefined ? new ManagedServer(setup) : new ReusedServer(setup, answering));
-		}
-
-		if (mcpConfig) {
-			servers[0]!.guardian.setTempDir(mcpConfig.directory);
+			servers.push(answering === undefined ? new ManagedServer(setup, guardian) : new ReusedServer(setup, answering));
 		}
 
 		const ready = await gateAll(servers, resolved);
@@ -87,10 +92,11 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		});
 		const clientArgv = fillArgv(resolved.client, {self: live[0]!, byName: new Map(live.map(server => [server.name, server])), mcpConfig: mcpConfig?.path});
 		mcpConfig?.write(servers.map((server, index) => ({name: server.setup.name, url: ready[index]!.url, ...(Object.keys(resolved.headers).length > 0 ? {headers: resolved.headers} : {})})));
-		return await runClientPhase(servers, ready, clientArgv, resolved);
+		return await runClientPhase(servers, ready, clientArgv, resolved, guardian);
 	} finally {
 		await Promise.all(servers.map(async server => server.stop()));
 		mcpConfig?.remove();
+		guardian.dismiss();
 		await closeLog(log);
 	}
 }
@@ -120,10 +126,9 @@ function throwIfAborted(signal: AbortSignal | undefined, when: string): void {
 	}
 }
 
-function checkClient(resolved: ResolvedOptions): void {
-	const command = resolved.client[0];
+function checkClient(command: string, resolved: ResolvedOptions): void {
 	if (command.includes('{')) {
-		return; // A placeholder; checked when spawned.
+		return; // A placeholder; checked once it is filled.
 	}
 
 	const check = findExecutable(command, {cwd: resolved.cwd, pathEnv: resolved.env.PATH});
@@ -208,19 +213,21 @@ async function gateAll(servers: readonly LaunchedServer[], options: ResolvedOpti
 }
 
 /** Run the client in the foreground; report a server death; forward an abort as a signal. */
-async function runClientPhase(servers: readonly LaunchedServer[], ready: readonly ReadyInfo[], argv: readonly string[], options: ResolvedOptions): Promise<LaunchResult> {
+async function runClientPhase(servers: readonly LaunchedServer[], ready: readonly ReadyInfo[], argv: readonly string[], options: ResolvedOptions, guardian: Guardian): Promise<LaunchResult> {
 	if (options.signal?.aborted) {
 		const signalName = abortSignalName(options.signal.reason);
 		throw new LaunchError('ABORTED', `interrupted by ${signalName} before the client started; stopped`, {details: {signal: signalName}});
 	}
 
+	if (options.client[0].includes('{')) {
+		checkClient(argv[0]!, options); // The command came from a placeholder: check it now it is known.
+	}
+
 	const urls = ready.map(info => info.url);
 	const client = runClient(argv as [string, ...string[]], {cwd: options.cwd, env: {...options.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
 	if (client.pid !== undefined) {
-		for (const server of servers) {
-			server.guardian.setClient(client.pid);
-		}
-
+		guardian.setClient(client.pid);
+		client.release();
 		options.onEvent({type: 'client-start', pid: client.pid});
 	}
 
@@ -228,7 +235,9 @@ async function runClientPhase(servers: readonly LaunchedServer[], ready: readonl
 	let clientDone = false;
 	let endedForServer = false;
 	let forceKill: NodeJS.Timeout | undefined;
+	let ending = false;
 	const endClient = (signal: NodeJS.Signals) => {
+		ending = true;
 		client.kill(signal);
 		forceKill ??= setTimeout(() => client.kill('SIGKILL'), Math.max(options.killTimeoutMs, 1));
 	};
@@ -264,9 +273,12 @@ async function runClientPhase(servers: readonly LaunchedServer[], ready: readonl
 	try {
 		const exit = await client.exited;
 		clientDone = true;
-		for (const server of servers) {
-			server.guardian.setClient(undefined);
+		if (ending) {
+			// What the client left of its tree when told to end (a child that ignores SIGTERM) goes too.
+			await client.reap(options.killTimeoutMs);
 		}
+
+		guardian.setClient(undefined);
 
 		if (exit.spawnError) {
 			const code = exit.exitCode === 127 ? 'CLIENT_NOT_FOUND' : 'CLIENT_NOT_EXECUTABLE';

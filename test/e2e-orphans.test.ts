@@ -36,9 +36,9 @@ async function serverTree(box: Sandbox, wrapped: boolean, run?: CliRun): Promise
 	return {pgid: server.pgid, server, wrapper, pids: [...pids]};
 }
 
-/** The guardian of a server group, found in /proc (it carries the group id in its argv). */
-function guardianPid(pgid: number): number | undefined {
-	return liveProcesses().find((p) => isGuardian(p, pgid))?.pid;
+/** The guardian of a launcher, found in /proc (it carries the launcher's pid in its argv). */
+function guardianPid(launcherPid: number): number | undefined {
+	return liveProcesses().find((p) => isGuardian(p, launcherPid))?.pid;
 }
 
 /** Nothing of the run is alive: tree pids, the server's group, anything naming the sandbox, its guardian. */
@@ -47,7 +47,7 @@ async function assertNothingLeft(box: Sandbox, tree: Tree | undefined, extraPids
 		pids: [...(tree?.pids ?? []), ...extraPids],
 		groups: tree ? [tree.pgid] : [],
 		marker: box.dir,
-		guardianOf: tree ? [tree.pgid] : [],
+		guardianOf: box.runs.map((run) => run.pid),
 	};
 	const {left} = await waitNothingLeft(footprint, timeoutMs);
 	assert.deepEqual(left.map(describeLeftover), [], `nothing of the run is left after ${timeoutMs} ms`);
@@ -77,7 +77,7 @@ test('SIGKILL to the launcher while the client runs: the server tree (grandchild
 	assert.equal(await portIsFree(box.port), false, 'the port is bound while the client runs');
 	const client = readClientReport(box.clientReport);
 	assert.ok(client, 'client report');
-	const guardian = guardianPid(tree.pgid);
+	const guardian = guardianPid(run.pid);
 	assert.ok(guardian, 'a guardian watches the server group');
 	for (const pid of [...tree.pids, client.pid]) assert.ok(isAlive(pid), `pid ${pid} alive before the kill`);
 

@@ -57,8 +57,12 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 	}
 
 	const command = parsed.server === undefined ? undefined : expandServerCommand(parsed.server);
-	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines});
-	const guardian = server ? startGuardian(server.pid, defaults.killTimeoutMs) : undefined;
+	const guardian = command === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
+	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines, held: true});
+	if (server) {
+		guardian?.addGroup(server.pid);
+		server.release();
+	}
 	try {
 		if (server) {
 			const gone = new AbortController();

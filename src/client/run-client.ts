@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process';
 import {constants} from 'node:os';
+import {type ProcessRef, processTree, signalTree, waitTreeGone} from '../lifecycle/process-tree.js';
 
 export type ClientExit = {
 	/** The exit code mcp-launch passes on: the client's own, or 128+N when it died of signal N. */
@@ -15,7 +16,15 @@ export type ClientExit = {
 export type RunningClient = {
 	readonly pid: number | undefined;
 	readonly exited: Promise<ClientExit>;
+	/** Let the client run (see runClient). */
+	release(): void;
+	/** Send a signal to the client and every descendant it has now. */
 	kill(signal: NodeJS.Signals): void;
+	/**
+	 * After the client exited: wait until every process that got a signal through kill() is
+	 * gone, SIGKILLing the rest after `graceMs`. True when nothing is left.
+	 */
+	reap(graceMs: number): Promise<boolean>;
 };
 
 /** 128 + the signal's number, as shells report a death by signal. */
@@ -25,8 +34,17 @@ export function signalExitCode(signal: string): number {
 }
 
 /**
- * Run the client in the foreground: argv verbatim (no shell), stdio inherited (it owns the
- * terminal), in mcp-launch's own process group so a Ctrl-C typed there reaches it directly.
+ * The client starts as a tiny /bin/sh that waits for a line on fd 3 and then execs the client
+ * (same pid, argv verbatim, signal handlers back to default at exec): so the guardian learns
+ * the pid before the client can run, and if mcp-launch dies in between, the read sees EOF
+ * and the client never starts.
+ */
+const stub = 'read -r _ <&3 || exit 0; exec 3<&-; exec "$@"';
+
+/**
+ * Run the client in the foreground: argv verbatim (no shell parses it), stdio inherited (it
+ * owns the terminal), in mcp-launch's own process group so a Ctrl-C typed there reaches it
+ * directly. It runs once release() is called.
  *
  * node:child_process, not execa: this spawn is on the critical path between "the server
  * answered" and "the client runs". execa's first call in a process measured 19-23 ms here
@@ -34,8 +52,9 @@ export function signalExitCode(signal: string): number {
  * and all that is needed of it is an exit code, a signal and ENOENT/EACCES, below.
  */
 export function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}): RunningClient {
-	const [file, ...args] = argv;
-	const subprocess = spawn(file, args, {cwd: options.cwd, env: options.env, stdio: 'inherit'});
+	const subprocess = spawn('/bin/sh', ['-c', stub, 'mcp-launch-client', ...argv], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe']});
+	const go = subprocess.stdio[3] as NodeJS.WritableStream | null;
+	go?.on('error', () => {});
 	const exited = new Promise<ClientExit>(resolve => {
 		subprocess.once('error', (error: NodeJS.ErrnoException) => {
 			// Spawning failed (no 'exit' follows): 127 when not found, 126 when not executable.
@@ -49,13 +68,34 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 		});
 	});
 
+	const signalled = new Map<number, ProcessRef>();
 	return {
 		pid: subprocess.pid,
 		exited,
+		release() {
+			go?.end('go\n');
+		},
 		kill(signal) {
-			if (subprocess.exitCode === null && subprocess.signalCode === null) {
-				subprocess.kill(signal);
+			if (subprocess.pid === undefined) {
+				return;
 			}
+
+			// The client's children too (`sh -c 'node client.js; …'`): a terminal would reach them
+			// as a group; here they are found by parent pid while the client is still there.
+			for (const ref of subprocess.exitCode === null && subprocess.signalCode === null ? processTree(subprocess.pid) : []) {
+				signalled.set(ref.pid, ref);
+			}
+
+			signalTree([...signalled.values()], signal);
+		},
+		async reap(graceMs) {
+			const tree = [...signalled.values()];
+			if (await waitTreeGone(tree, graceMs)) {
+				return true;
+			}
+
+			signalTree(tree, 'SIGKILL');
+			return waitTreeGone(tree, 2_000);
 		},
 	};
 }

@@ -1,40 +1,74 @@
 import {spawn} from 'node:child_process';
 
 /**
- * The guardian: a tiny /bin/sh process, in a session of its own, that reads commands on a
- * pipe from mcp-launch. When the pipe closes without `done` (mcp-launch was SIGKILLed or
- * crashed: Node runs no code then), it ends the client and the server's process group:
- * SIGTERM, then SIGKILL once the grace period is over, and removes the private temporary
- * directory of a generated client config. It ignores INT/TERM/HUP so that
- * signals aimed at mcp-launch's terminal or group cannot take it away first.
+ * The guardian: one tiny /bin/sh process per launch, in a session of its own, started before
+ * anything it guards, that reads commands on a pipe from mcp-launch. When the pipe closes
+ * without `done` (mcp-launch was SIGKILLed or crashed: Node runs no code then), it ends
+ * everything it was told about: SIGTERM to each server's process group and to the client and
+ * every descendant the client has then (found through /proc: the client shares mcp-launch's
+ * group, so it cannot be reached as a group), removes the private temporary directory of a
+ * generated client config, and SIGKILLs what is left once the grace period is over. It
+ * ignores INT/TERM/HUP so that signals aimed at mcp-launch's terminal or group cannot take
+ * it away first.
  *
- * $1 = the server's process group id, $2 = the grace period in tenths of a second.
+ * $1 = the grace period in tenths of a second; $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
  */
 const script = String.raw`trap '' INT TERM HUP
+groups=
 client=
 tmp=
 while read -r verb arg; do
 	case $verb in
+		group) groups="$groups $arg" ;;
 		client) client=$arg ;;
 		tmp) tmp=$arg ;;
 		done) exit 0 ;;
 	esac
 done
-[ -n "$client" ] && kill -TERM "$client" 2>/dev/null
-kill -TERM -"$1" 2>/dev/null
+grace=$1
+tree=
+if [ -n "$client" ] && [ -d /proc/1 ]; then
+	table=$(for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null <"$f" || continue
+		rest=${'$'}{line##*) }
+		set -- $rest
+		echo "${'$'}{line%% *} $2"
+	done)
+	tree=" $client "
+	changed=1
+	while [ -n "$changed" ]; do
+		changed=
+		for entry in $(printf '%s\n' "$table" | tr ' ' ':'); do
+			pid=${'$'}{entry%:*}
+			ppid=${'$'}{entry#*:}
+			case $tree in *" $ppid "*) case $tree in *" $pid "*) ;; *) tree="$tree$pid "; changed=1 ;; esac ;; esac
+		done
+	done
+elif [ -n "$client" ]; then
+	tree=$client
+fi
+for g in $groups; do kill -TERM -"$g" 2>/dev/null; done
+for p in $tree; do kill -TERM "$p" 2>/dev/null; done
 [ -n "$tmp" ] && rm -rf -- "$tmp"
+alive() {
+	for g in $groups; do kill -0 -"$g" 2>/dev/null && return 0; done
+	for p in $tree; do kill -0 "$p" 2>/dev/null && return 0; done
+	return 1
+}
 i=0
-while [ "$i" -lt "$2" ] && { kill -0 -"$1" || { [ -n "$client" ] && kill -0 "$client"; }; } 2>/dev/null; do
+while [ "$i" -lt "$grace" ] && alive; do
 	sleep 0.1
 	i=$((i + 1))
 done
-kill -KILL -"$1" 2>/dev/null
-[ -n "$client" ] && kill -KILL "$client" 2>/dev/null
+for g in $groups; do kill -KILL -"$g" 2>/dev/null; done
+for p in $tree; do kill -KILL "$p" 2>/dev/null; done
 exit 0`;
 
 export type Guardian = {
 	readonly pid: number | undefined;
-	/** Tell the guardian which client pid to end too if mcp-launch dies (undefined: none). */
+	/** A server's process group to end if mcp-launch dies. */
+	addGroup(pgid: number): void;
+	/** The client pid (its descendants are found when needed) to end too if mcp-launch dies; undefined: none. */
 	setClient(pid: number | undefined): void;
 	/** A private temporary directory to remove too if mcp-launch dies. */
 	setTempDir(path: string): void;
@@ -43,14 +77,14 @@ export type Guardian = {
 };
 
 /** A guardian for nothing: no process was spawned. */
-export const inertGuardian: Guardian = {pid: undefined, setClient() {}, setTempDir() {}, dismiss() {}};
+export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient() {}, setTempDir() {}, dismiss() {}};
 
-export function startGuardian(pgid: number, killTimeoutMs: number): Guardian {
-	if (!Number.isInteger(pgid) || pgid <= 1) {
-		return inertGuardian; // Nothing was spawned; and never let a bad id become kill(-1).
-	}
-
-	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(pgid), String(Math.ceil(killTimeoutMs / 100))], {
+/**
+ * Start the guardian. Every line written to it lands in its pipe at once (a synchronous pipe
+ * write), so what it was told survives a SIGKILL of mcp-launch right after.
+ */
+export function startGuardian(killTimeoutMs: number): Guardian {
+	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(Math.ceil(killTimeoutMs / 100)), String(process.pid)], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],
 	});
@@ -69,6 +103,12 @@ export function startGuardian(pgid: number, killTimeoutMs: number): Guardian {
 
 	return {
 		pid: child.pid,
+		addGroup(pgid) {
+			// Never let a bad id become kill(-1) or kill(0).
+			if (Number.isInteger(pgid) && pgid > 1) {
+				send(`group ${pgid}`);
+			}
+		},
 		setClient(pid) {
 			send(`client ${pid ?? ''}`);
 		},

@@ -3,7 +3,7 @@ import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import type {Logger} from '../log-types.js';
-import {type Guardian, inertGuardian, startGuardian} from '../lifecycle/guardian.js';
+import type {Guardian} from '../lifecycle/guardian.js';
 import type {TerminateResult} from '../lifecycle/process-group.js';
 import type {ProbeKind} from '../options.js';
 import {describeReady} from '../readiness/describe-ready.js';
@@ -63,14 +63,15 @@ export type ServerSetup = {
 export class ManagedServer {
 	readonly setup: ServerSetup;
 	readonly process: ServerProcess;
-	readonly guardian: Guardian;
 	ready: ReadyInfo | undefined;
 
-	constructor(setup: ServerSetup) {
+	/** Spawn the server; it runs only once the launch's guardian knows its process group. */
+	constructor(setup: ServerSetup, guardian: Guardian) {
 		this.setup = setup;
-		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log});
-		this.guardian = startGuardian(this.process.pid, setup.killTimeoutMs);
-		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: this.guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);
+		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, held: true});
+		guardian.addGroup(this.process.pid);
+		this.process.release();
+		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);
 	}
 
 	/** Probe until ready; stop at once if the server exits or `signal` aborts. */
@@ -208,7 +209,7 @@ export class ManagedServer {
 		});
 	}
 
-	/** Tear the whole group down, then release the guardian. */
+	/** Tear the whole group down. */
 	async stop(): Promise<TerminateResult> {
 		const {setup} = this;
 		const stopped = await this.process.stop(setup.killTimeoutMs);
@@ -220,14 +221,13 @@ export class ManagedServer {
 			setup.logger.error({server: setup.name, pgid: this.process.pid}, `${setup.label}: process group ${this.process.pid} survived SIGKILL`);
 		}
 
-		this.guardian.dismiss();
 		setup.logger.debug({server: setup.name, durationMs: stopped.durationMs, signal: stopped.signal}, `${setup.label} stopped in ${formatDuration(stopped.durationMs)}`);
 		return stopped;
 	}
 }
 
 /** What launch() needs of a server, spawned or reused. */
-export type LaunchedServer = Pick<ManagedServer, 'setup' | 'guardian' | 'gate' | 'watch' | 'stop'>;
+export type LaunchedServer = Pick<ManagedServer, 'setup' | 'gate' | 'watch' | 'stop'>;
 
 /**
  * `--reuse`: the endpoint already answered before anything was spawned, so it is used as
@@ -235,7 +235,6 @@ export type LaunchedServer = Pick<ManagedServer, 'setup' | 'guardian' | 'gate' |
  */
 export class ReusedServer implements LaunchedServer {
 	readonly setup: ServerSetup;
-	readonly guardian: Guardian = inertGuardian;
 	readonly #status: number;
 
 	constructor(setup: ServerSetup, status: number) {

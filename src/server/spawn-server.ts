@@ -29,6 +29,8 @@ export type ServerProcess = {
 	drained(maxMs: number): Promise<void>;
 	/** Tear the whole process group down: SIGTERM, SIGKILL after killTimeoutMs. */
 	stop(killTimeoutMs: number): Promise<TerminateResult>;
+	/** Let the command run: until then its shell waits, and exits if mcp-launch dies first. */
+	release(): void;
 };
 
 export type SpawnServerOptions = {
@@ -38,6 +40,8 @@ export type SpawnServerOptions = {
 	tailLines: number;
 	/** An already opened log file to append all output to. */
 	log?: WriteStream | undefined;
+	/** Hold the command until release() (to tell a guardian first). Default: it runs at once. */
+	held?: boolean;
 };
 
 /**
@@ -49,12 +53,17 @@ export type SpawnServerOptions = {
  * spawn, its exit event and its pipes (see run-client.ts for the measured cost of execa).
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	const subprocess = spawn('/bin/sh', ['-c', options.command], {
+	// The shell waits for a line on stdin before it runs the command, so the command cannot
+	// start before the guardian knows its group (release() is called once it does): if
+	// mcp-launch dies before that, the read sees EOF and nothing was started. Then stdin is
+	// /dev/null, as the server's stdin always is.
+	const subprocess = spawn('/bin/sh', ['-c', `read -r _ || exit 0; exec </dev/null\n${options.command}`], {
 		detached: true,
 		cwd: options.cwd,
 		env: options.env,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['pipe', 'pipe', 'pipe'],
 	});
+	subprocess.stdin?.on('error', () => {}); // EPIPE: the shell is gone already (bad cwd, killed).
 
 	const tail = new OutputTail(options.tailLines);
 	const activityListeners = new Set<() => void>();
@@ -111,6 +120,10 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	});
 
 	const pid = subprocess.pid;
+	if (!options.held) {
+		subprocess.stdin?.end('go\n');
+	}
+
 	return {
 		pid: pid ?? -1,
 		tail,
@@ -133,6 +146,9 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 				}),
 			]);
 			clearTimeout(timer);
+		},
+		release() {
+			subprocess.stdin?.end('go\n');
 		},
 		async stop(killTimeoutMs) {
 			if (pid === undefined) {

@@ -5,7 +5,7 @@
 //     the launcher's own group (the client runs in it);
 //   * by command line: every fixture gets `--report <run dir>/...`, so any process whose argv
 //     mentions the run's private directory belongs to the run (also catches unreported layers);
-//   * the guardian of a server group: `/bin/sh -c <script> mcp-launch-guardian <pgid> <tenths>`.
+//   * the guardian of a launcher: `/bin/sh -c <script> mcp-launch-guardian <tenths> <launcher pid>`.
 // Zombies do not count: they have exited (here PID 1 does not reap orphans, so a SIGKILLed
 // launcher's children stay zombies forever).
 import {readdirSync, readFileSync} from 'node:fs';
@@ -58,7 +58,7 @@ export interface RunFootprint {
 	groups?: Iterable<number>;
 	/** A string that appears in the argv of every process of the run (its private directory). */
 	marker?: string;
-	/** Server group ids whose guardian must be gone too. */
+	/** Launcher pids whose guardian must be gone too. */
 	guardianOf?: Iterable<number>;
 }
 
@@ -68,9 +68,9 @@ export interface Leftover extends ProcInfo {
 	why: LeftoverKind[];
 }
 
-export function isGuardian(info: ProcInfo, pgid?: number): boolean {
+export function isGuardian(info: ProcInfo, launcherPid?: number): boolean {
 	const at = info.argv.indexOf('mcp-launch-guardian');
-	return at > 0 && (pgid === undefined || info.argv[at + 1] === String(pgid));
+	return at > 0 && (launcherPid === undefined || info.argv[at + 2] === String(launcherPid));
 }
 
 /** Live processes of the run, each with the reasons it was matched. */
@@ -85,7 +85,7 @@ export function findLeftovers(footprint: RunFootprint): Leftover[] {
 		if (groups.has(info.pgrp)) why.push('group');
 		if (footprint.marker && info.argv.some((word) => word.includes(footprint.marker!))) why.push('marker');
 		const at = info.argv.indexOf('mcp-launch-guardian');
-		if (at > 0 && guarded.has(info.argv[at + 1] ?? '')) why.push('guardian');
+		if (at > 0 && guarded.has(info.argv[at + 2] ?? '')) why.push('guardian');
 		if (why.length > 0) out.push({...info, why});
 	}
 	return out;

@@ -326,14 +326,13 @@ export async function runScenario(s: Scenario, context: {cli?: string; active?: 
 	}, RUN_BOUND_MS);
 
 	// Who the launcher spawned (found in /proc while it runs): the server's group leader (its
-	// /bin/sh names our run dir) and the guardian (its argv carries the group id).
+	// /bin/sh names our run dir) and the guardian (its argv carries the launcher's pid).
 	const found = {pgid: undefined as number | undefined, guardian: undefined as number | undefined};
 	const watch = (async () => {
 		while (!exit && (found.pgid === undefined || found.guardian === undefined)) {
 			for (const p of childrenOf(launcherPid)) {
 				if (isGuardian(p)) {
 					found.guardian = p.pid;
-					found.pgid ??= Number(p.argv[p.argv.indexOf('mcp-launch-guardian') + 1]);
 				} else if (p.argv[0] === '/bin/sh' && p.argv.some((w) => w.includes(dir))) {
 					found.pgid ??= p.pid;
 				}
@@ -414,7 +413,13 @@ export async function runScenario(s: Scenario, context: {cli?: string; active?: 
 	clearTimeout(bound);
 	await watch;
 	const code = exit!.code ?? 128 + (exit!.signal ? signalNumber(exit!.signal) : 0);
-	if (landed === 'launcher-gone' && expected.race) {
+	// A SIGKILL can't be caught: a launcher that got it always ends by it. One that ended with a
+	// code instead had exited (or was a zombie not yet seen as exited) when the signal was sent.
+	if (f?.signal === 'SIGKILL' && f.target === 'launcher' && f.moment === 'client-exiting' && exit!.signal !== 'SIGKILL') {
+		landed = 'launcher-gone';
+	}
+
+	if (landed === 'launcher-gone' && (expected.race || f?.signal === 'SIGKILL')) {
 		// The launcher had exited before the signal was sent: no race left, only the client's code.
 		expected.codes = [s.client.exit];
 		expected.why = 'the launcher had already exited when the signal was sent: the client\'s code';
@@ -435,7 +440,7 @@ export async function runScenario(s: Scenario, context: {cli?: string; active?: 
 	if (pgid !== undefined) pids.add(pgid);
 	if (client) pids.add(client.pid);
 	if (found.guardian !== undefined) pids.add(found.guardian);
-	const footprint = {pids, groups: [launcherPid, ...(pgid === undefined ? [] : [pgid])], marker: dir, guardianOf: pgid === undefined ? [] : [pgid]};
+	const footprint = {pids, groups: [launcherPid, ...(pgid === undefined ? [] : [pgid])], marker: dir, guardianOf: [launcherPid]};
 	const from = killSentAt ?? exit!.at;
 	const allowance = killSentAt !== undefined ? s.killTimeoutMs + 1_000 : CLEAN_MS;
 	const {left} = await waitNothingLeft(footprint, Math.max(0, from + allowance - performance.now()));
