@@ -1,5 +1,6 @@
 import {createWriteStream, openSync, type WriteStream} from 'node:fs';
 import {LaunchError} from './errors.js';
+import {OptionError, shown} from './option-error.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
 import {findExecutable} from './client/find-executable.js';
 import {type ClientExit, runClient, signalExitCode} from './client/run-client.js';
@@ -36,7 +37,7 @@ export const serverExitedCode = 125;
  *
  * Resolves once the client has exited and the servers are gone. Rejects with a
  * {@link LaunchError} when the client never ran (server crashed, timeout, client not
- * found, aborted), and with a TypeError, before starting anything, on bad options.
+ * found, aborted), and with an {@link OptionError} (a TypeError), before starting anything, on bad options.
  *
  * @example
  * import {launch} from 'mcp-launch';
@@ -47,17 +48,18 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	checkClient(resolved);
 	resolved.signal?.throwIfAborted();
 
-	const placed = await placeServers(resolved.servers);
-	const occupied = await preflight(placed, resolved);
-	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
-	const byName = new Map(placed.map(server => [server.name, server]));
+	// Everything that can fail on the user's input fails here, before any probe or spawn.
+	const log = openServerLog(resolved.serverLog);
 	const servers: LaunchedServer[] = [];
-	let log: WriteStream | undefined;
+	let mcpConfig: McpConfigFile | undefined;
 	try {
+		mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
+		const placed = await placeServers(resolved.servers);
+		const occupied = await preflight(placed, resolved);
+		const byName = new Map(placed.map(server => [server.name, server]));
 		// Checked now (an unknown {url:NAME} must fail before anything starts), filled once ready.
 		fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
 		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
-		log = openServerLog(resolved.serverLog);
 		for (const [index, server] of placed.entries()) {
 			const setup: ServerSetup = {
 				name: server.name,
@@ -153,7 +155,7 @@ function openServerLog(file: string | undefined): WriteStream | undefined {
 	try {
 		fd = openSync(file, 'a');
 	} catch (error) {
-		throw new TypeError(`Expected \`--server-log\` to be a file that can be appended to, got \`${file}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+		throw new OptionError('--server-log', `Expected \`--server-log\` to be a file that can be appended to, got \`${shown(file)}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
 	}
 
 	return createWriteStream('', {fd, flags: 'a'});

@@ -1,3 +1,5 @@
+import {OptionError} from '../option-error.js';
+
 /**
  * Placeholders: `{port}`, `{url}`, `{host}` (the first server, or in a server's own command,
  * that server), `{port:NAME}`, `{url:NAME}`, `{host:NAME}` (a named server) and
@@ -17,7 +19,7 @@ export function shellQuote(value: string): string {
 function lookup(values: PlaceholderValues, key: string, name: string | undefined, whole: string): string {
 	if (whole === '{mcp-config}') {
 		if (values.mcpConfig === undefined) {
-			throw new TypeError('`{mcp-config}` can only be used in the client\'s arguments');
+			throw new OptionError('--server', 'Expected `{mcp-config}` only in the client\'s arguments (after `--`), not in `--server`');
 		}
 
 		return values.mcpConfig;
@@ -25,7 +27,7 @@ function lookup(values: PlaceholderValues, key: string, name: string | undefined
 
 	const server = name === undefined ? values.self : values.byName.get(name);
 	if (!server) {
-		throw new TypeError(`Unknown server name in \`${whole}\`: expected one of ${[...values.byName.keys()].join(', ')} (set with --name)`);
+		throw new OptionError('--name', `Unknown server name in \`${whole}\`: expected one of ${[...values.byName.keys()].join(', ')} (set with --name)`);
 	}
 
 	return server[key as 'port' | 'url' | 'host'];
