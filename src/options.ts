@@ -121,9 +121,13 @@ export const maxDurationMs = 24 * 3_600_000;
  */
 export function toDurationMs(value: number | string, flag: string, {allowZero = false} = {}): number {
 	const ms = typeof value === 'number' ? value : (typeof value === 'string' ? parseDuration(value) : undefined);
-	if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0) || ms > maxDurationMs) {
-		const kind = allowZero ? 'a duration' : 'a positive duration';
-		throw expected(flag, `${kind} ${durationExample}, at most 24h`, value);
+	const kind = allowZero ? 'a duration' : 'a positive duration';
+	if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
+		throw expected(flag, `${kind} ${durationExample}`, value);
+	}
+
+	if (ms > maxDurationMs) {
+		throw expected(flag, `${kind} of at most 24h, like 30s or 2m`, value);
 	}
 
 	return ms;
@@ -244,7 +248,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 	const [file, ...args] = options.client.map(argument => toText(argument, 'client argument', 'a string without NUL bytes', {allowEmpty: true})) as [string, ...string[]];
 	checkPlaceholders(servers, options.client);
 	if (options.serverLog !== undefined) {
-		toText(options.serverLog, '--server-log', 'a file to append to, like server.log');
+		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');
 	}
 
 	return {
