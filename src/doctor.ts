@@ -1,4 +1,5 @@
-import {toEndpointUrl} from './options.js';
+import {toDurationMs, toEndpointUrl} from './options.js';
+import {toHeaders} from './workflow/headers.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
 import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './diagnose/addresses.js';
 import {type Announced, announcedPortMismatch, parseAnnounced} from './diagnose/announced.js';
@@ -57,7 +58,7 @@ function resultText(result: AddressResult, port: number): string {
  * Check an MCP endpoint the way a person should, in order: the address, each resolved
  * address, what listens on the port and who owns it, the HTTP answer, the path and the
  * scheme; then a verdict with the fix. Never throws for a broken setup (that is the report);
- * throws a TypeError for a URL that is not http(s).
+ * throws an OptionError (a TypeError) for a URL that is not http(s) or a bad header.
  *
  * @example
  * const report = await doctor('http://localhost:3000/mcp');
@@ -68,7 +69,11 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	const url = toEndpointUrl(input);
 	const port = portOf(url);
 	const host = hostOf(url);
-	const timeoutMs = options.timeoutMs ?? 2_000;
+	const timeoutMs = toDurationMs(options.timeoutMs ?? 2_000, '--probe-timeout');
+	if (options.headers !== undefined) {
+		toHeaders(options.headers);
+	}
+
 	const probe = options.probe ?? httpProbe;
 	const checks: DoctorCheck[] = [];
 	const check = (step: DoctorStep, ok: boolean, evidence: string, skipped = false) => {

@@ -3,6 +3,7 @@ export type {LaunchOptions, LaunchEvent, ServerSpec, ProbeKind} from './options.
 export {waitUntilReady, type WaitOptions, type ReadyInfo} from './readiness/wait-until-ready.js';
 export {probe, ProbeError, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
 export {LaunchError, type LaunchErrorCode} from './errors.js';
+export {OptionError} from './option-error.js';
 export {parseDuration} from './duration.js';
 export type {Logger} from './log-types.js';
 export type {ClientExit} from './client/run-client.js';

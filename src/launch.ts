@@ -1,5 +1,6 @@
 import {createWriteStream, openSync, type WriteStream} from 'node:fs';
 import {LaunchError} from './errors.js';
+import {OptionError, shown} from './option-error.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
 import {findExecutable} from './client/find-executable.js';
 import {type ClientExit, runClient, signalExitCode} from './client/run-client.js';
@@ -37,7 +38,7 @@ export const serverExitedCode = 125;
  *
  * Resolves once the client has exited and the servers are gone. Rejects with a
  * {@link LaunchError} when the client never ran (server crashed, timeout, client not
- * found, aborted), and with a TypeError, before starting anything, on bad options.
+ * found, aborted), and with an {@link OptionError} (a TypeError), before starting anything, on bad options.
  *
  * @example
  * import {launch} from 'mcp-launch';
@@ -48,26 +49,26 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	checkClient(resolved.client[0], resolved);
 	resolved.signal?.throwIfAborted();
 
-	const placed = await placeServers(resolved.servers);
-	const occupied = await preflight(placed, resolved);
-	throwIfAborted(resolved.signal, 'before starting the server');
+	// Everything that can fail on the user's input fails here, before any probe or spawn.
+	const log = openServerLog(resolved.serverLog);
 	// One guardian for the whole launch, started before anything it guards, and told about
 	// each thing (temp dir, server groups, the client) before that thing can outlive us.
 	const guardian = startGuardian(resolved.killTimeoutMs);
 	const servers: LaunchedServer[] = [];
 	let mcpConfig: McpConfigFile | undefined;
-	let log: WriteStream | undefined;
 	try {
 		mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
 		if (mcpConfig) {
 			guardian.setTempDir(mcpConfig.directory);
 		}
 
+		const placed = await placeServers(resolved.servers);
+		const occupied = await preflight(placed, resolved);
+		throwIfAborted(resolved.signal, 'before starting the server');
 		const byName = new Map(placed.map(server => [server.name, server]));
 		// Checked now (an unknown {url:NAME} must fail before anything starts), filled once ready.
 		fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
 		const commands = placed.map((server, index) => fillShellCommand(resolved.servers[index]!.command, {self: server, byName}));
-		log = openServerLog(resolved.serverLog);
 		for (const [index, server] of placed.entries()) {
 			const setup: ServerSetup = {
 				name: server.name,
@@ -167,7 +168,7 @@ function openServerLog(file: string | undefined): WriteStream | undefined {
 	try {
 		fd = openSync(file, 'a');
 	} catch (error) {
-		throw new TypeError(`Expected \`--server-log\` to be a file that can be appended to, got \`${file}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+		throw new OptionError('--server-log', `Expected \`--server-log\` to be a file that can be appended to, got \`${shown(file)}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
 	}
 
 	return createWriteStream('', {fd, flags: 'a'});

@@ -1,5 +1,8 @@
 import {defaults} from './defaults.js';
 import {parseDuration} from './duration.js';
+import {expected, OptionError, shown} from './option-error.js';
+import {toHeaders} from './workflow/headers.js';
+import {fillArgv, fillShellCommand} from './workflow/placeholders.js';
 import {type Logger, silentLogger} from './log-types.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 
@@ -115,98 +118,143 @@ export type ResolvedOptions = {
 
 const durationExample = 'like 30s, 500ms or 2m (a bare number means seconds)';
 
+/** The longest duration any option takes: a day (timers cannot go past 2^31-1 ms, about 24.8 days). */
+export const maxDurationMs = 24 * 3_600_000;
+
 /**
  * Read a duration option. `flag` names it as the user typed it, for the error message.
  * Numbers are milliseconds (library), strings are parsed (CLI and library alike).
  */
 export function toDurationMs(value: number | string, flag: string, {allowZero = false} = {}): number {
-	const ms = typeof value === 'number' ? value : parseDuration(value);
+	const ms = typeof value === 'number' ? value : (typeof value === 'string' ? parseDuration(value) : undefined);
+	const kind = allowZero ? 'a duration' : 'a positive duration';
 	if (ms === undefined || !Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
-		const kind = allowZero ? 'a duration' : 'a positive duration';
-		throw new TypeError(`Expected \`${flag}\` to be ${kind} ${durationExample}, got \`${String(value)}\``);
+		throw expected(flag, `${kind} ${durationExample}`, value);
+	}
+
+	if (ms > maxDurationMs) {
+		throw expected(flag, `${kind} of at most 24h, like 30s or 2m`, value);
 	}
 
 	return ms;
 }
 
-/** Parse and check an MCP endpoint URL: http or https with a host. */
+/** Parse and check an MCP endpoint URL: http or https, a host, a port 1-65535 if one is given. */
 export function toEndpointUrl(value: string | URL, flag = '--url'): URL {
-	const form = 'an http:// or https:// URL like http://127.0.0.1:3000/mcp';
-	let url: URL;
-	try {
-		url = new URL(String(value));
-	} catch {
-		throw new TypeError(`Expected \`${flag}\` to be ${form}, got \`${String(value)}\``);
+	const form = 'an http:// or https:// URL with a host, like http://127.0.0.1:3000/mcp';
+	const text = value instanceof URL ? value.href : value;
+	// The WHATWG parser reads `http:///mcp` as the host "mcp" and `http:/x` as `http://x`: insist on `//host`.
+	if (typeof text !== 'string' || !/^https?:\/\/[^/?#\\\s]/i.test(text)) {
+		throw expected(flag, form, value);
 	}
 
-	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-		throw new TypeError(`Expected \`${flag}\` to be ${form}, got \`${String(value)}\``);
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw expected(flag, form, value);
+	}
+
+	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.port === '0') {
+		throw expected(flag, `${form} (a port 1-65535)`, value);
 	}
 
 	return url;
 }
 
-function toChoice<T extends string>(value: string, flag: string, choices: readonly T[]): T {
-	if (!(choices as readonly string[]).includes(value)) {
-		throw new TypeError(`Expected \`${flag}\` to be one of ${choices.join(', ')}, got \`${value}\``);
+function toChoice<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
+	if (!(choices as readonly unknown[]).includes(value)) {
+		throw expected(flag, `one of ${choices.join(', ')}`, value);
 	}
 
 	return value as T;
 }
 
-function toPort(value: number | 'auto' | undefined): number | 'auto' | undefined {
+function toPort(value: unknown): number | 'auto' | undefined {
 	if (value === undefined || value === 'auto') {
 		return value;
 	}
 
-	if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-		throw new TypeError(`Expected \`--port\` to be a port number (1-65535) or auto, got \`${String(value)}\``);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65_535) {
+		throw expected('--port', 'a port number (1-65535) or auto', value);
+	}
+
+	return value;
+}
+
+const serverForm = 'the command that starts the MCP server, like --server "node server.js"';
+
+/** A text that can go into argv or a shell command: a NUL byte cannot. */
+function toText(value: unknown, flag: string, form: string, {allowEmpty = false} = {}): string {
+	if (typeof value !== 'string' || (!allowEmpty && value.trim() === '') || value.includes('\0')) {
+		throw expected(flag, form, value);
 	}
 
 	return value;
 }
 
 function planServer(spec: ServerSpec, index: number, count: number): ServerPlan {
-	if (typeof spec.command !== 'string' || spec.command.trim() === '') {
-		throw new TypeError('Expected `--server` to be the command that starts the MCP server, like --server "node server.js"');
-	}
-
+	const command = toText(spec?.command, '--server', serverForm);
 	const port = toPort(spec.port);
-	const url = spec.url === undefined ? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp') : String(spec.url);
+	const url = spec.url === undefined ? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp') : (spec.url instanceof URL ? spec.url.href : spec.url);
 	// Check the URL now, with a stand-in for a port that is only picked later.
-	toEndpointUrl(url.replaceAll('{port}', '1'));
+	toEndpointUrl(typeof url === 'string' ? url.replaceAll('{port}', '1') : url);
 	if (url.includes('{port}') && port === undefined) {
-		throw new TypeError(`Expected \`--port\` (a number or auto) with a \`--url\` that holds {port}, got \`${url}\``);
+		throw expected('--port', 'a number or auto with a `--url` that holds {port}', url);
 	}
 
 	const name = spec.name ?? (count === 1 ? 'server' : `server-${index + 1}`);
-	if (!/^[\w.-]+$/.test(name)) {
-		throw new TypeError(`Expected \`--name\` to be letters, digits, dots, dashes or underscores, got \`${name}\``);
+	if (typeof name !== 'string' || !/^[\w.-]{1,64}$/.test(name)) {
+		throw expected('--name', '1 to 64 letters, digits, dots, dashes or underscores, like api', name);
 	}
 
-	return {name, command: expandServerCommand(spec.command), url, port};
+	return {name, command: expandServerCommand(command), url, port};
 }
 
-/** Validate and fill in defaults. Throws TypeError naming the option on bad input. */
+/** Placeholders are checked with stand-in values: an unknown `{url:NAME}` fails before anything starts. */
+function checkPlaceholders(servers: readonly ServerPlan[], client: readonly string[]): void {
+	const standIn = (name: string) => ({name, port: '1', url: 'http://127.0.0.1:1/mcp', host: '127.0.0.1'});
+	const byName = new Map(servers.map(server => [server.name, standIn(server.name)]));
+	for (const server of servers) {
+		fillShellCommand(server.command, {self: standIn(server.name), byName});
+	}
+
+	fillArgv(client, {self: standIn(servers[0]!.name), byName, mcpConfig: '/dev/null'});
+}
+
+/** Validate and fill in defaults, synchronously, before anything starts. Throws {@link OptionError} naming the option. */
 export function resolveOptions(options: LaunchOptions): ResolvedOptions {
+	if (typeof options !== 'object' || options === null) {
+		throw expected('options', 'an object like {server, client}', options);
+	}
+
+	if (options.servers !== undefined && !Array.isArray(options.servers)) {
+		throw expected('servers', 'an array of {command, url, port, name}', options.servers);
+	}
+
 	const specs: ServerSpec[] = [...(options.servers ?? [])];
 	if (options.server !== undefined) {
 		specs.unshift({command: options.server, ...(options.url === undefined ? {} : {url: options.url}), ...(options.port === undefined ? {} : {port: options.port})});
 	}
 
 	if (specs.length === 0) {
-		throw new TypeError('Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
+		throw new OptionError('--server', `Expected \`--server\` with ${serverForm}`);
 	}
 
 	const servers = specs.map((spec, index) => planServer(spec, index, specs.length));
 	const names = new Set(servers.map(server => server.name));
 	if (names.size !== servers.length) {
-		throw new TypeError(`Expected each \`--name\` to be different, got ${servers.map(server => server.name).join(', ')}`);
+		throw new OptionError('--name', `Expected each \`--name\` to be different, got ${servers.map(server => shown(server.name)).join(', ')}`);
 	}
 
-	const [file, ...args] = options.client ?? [];
-	if (file === undefined || file === '') {
-		throw new TypeError('Expected a client command after `--`, like: mcp-launch --server "node server.js" -- claude');
+	if (!Array.isArray(options.client) || options.client.length === 0 || options.client[0] === '') {
+		throw new OptionError('--', 'Expected a client command after `--`, like: mcp-launch --server "node server.js" -- claude');
+	}
+
+	const [file, ...args] = options.client.map(argument => toText(argument, 'client argument', 'a string without NUL bytes', {allowEmpty: true})) as [string, ...string[]];
+	checkPlaceholders(servers, options.client);
+	if (options.serverLog !== undefined) {
+		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');
 	}
 
 	return {
@@ -215,7 +263,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		timeoutMs: toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout'),
 		killTimeoutMs: toDurationMs(options.killTimeout ?? defaults.killTimeoutMs, '--kill-timeout', {allowZero: true}),
 		probe: toChoice(options.probe ?? defaults.probe, '--probe', ['http', 'tcp', 'mcp'] as const),
-		headers: options.headers ?? {},
+		headers: options.headers === undefined ? {} : toHeaders(options.headers),
 		insecure: options.insecure ?? false,
 		serverLog: options.serverLog,
 		reuse: options.reuse ?? false,

@@ -8,7 +8,8 @@ import {spawnServer} from '../server/spawn-server.js';
 import {startGuardian} from '../lifecycle/guardian.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
-import {commonOptions, list, usage, UsageError} from './shared.js';
+import {shown} from '../option-error.js';
+import {checkSingles, commonOptions, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
@@ -36,20 +37,22 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			return 0;
 		}
 
+		checkSingles(parsed, ['server', 'timeout', 'probe-timeout', 'format', 'log-level', 'log-format'], argv);
+		logLevelOf(parsed);
 		const given = parsed._.map(String);
 		if (given.length > 1) {
-			throw new UsageError(`Expected at most one URL, got ${given.length}`);
+			throw new UsageError(`Expected at most one URL, like: mcp-launch doctor http://127.0.0.1:3000/mcp, got ${given.length}`);
 		}
 
 		url = toEndpointUrl(given[0] ?? defaults.url, '<url>');
 		timeoutMs = toDurationMs(String(parsed['probe-timeout']), '--probe-timeout');
 		waitMs = toDurationMs(String(parsed.timeout), '--timeout');
 		headers = parseHeaders(list(parsed.header));
-		if (Array.isArray(parsed.server)) {
-			throw new UsageError(`Expected one \`--server\`, got ${parsed.server.length}`);
+		if (parsed.server !== undefined && (parsed.server.trim() === '' || parsed.server.includes('\0'))) {
+			throw new UsageError(`Expected \`--server\` to be the command that starts the MCP server, like --server "node server.js", got \`${shown(parsed.server)}\``);
 		}
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof TypeError) {
+		if (isUsageError(error)) {
 			return usage(error.message, 'mcp-launch doctor');
 		}
 

@@ -9,7 +9,8 @@ import {inTerminalForeground} from '../lifecycle/foreground.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
-import {commonOptions, exitCodes, list, logLevelOf, single, usage, UsageError} from './shared.js';
+import {OptionError, shown} from '../option-error.js';
+import {checkSingles, commonOptions, exitCodes, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
 	return commonOptions(yargs(argv), version)
@@ -45,7 +46,7 @@ function toPort(text: string): number | 'auto' {
 
 	const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
 	if (!(port >= 1 && port <= 65_535)) {
-		throw new UsageError(`Expected \`--port\` to be a port number (1-65535) or auto, got \`${text}\``);
+		throw new UsageError(`Expected \`--port\` to be a port number (1-65535) or auto, got \`${shown(text)}\``);
 	}
 
 	return port;
@@ -92,19 +93,19 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 	let parsed: Parsed;
 	let servers: ServerSpec[];
 	let headers: Record<string, string>;
+	let level: ReturnType<typeof logLevelOf>;
 	try {
 		parsed = parse(argv, version);
 		if (parsed.help || parsed.version) {
 			return 0;
 		}
 
+		checkSingles(parsed, ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit', 'log-level', 'log-format'], argv);
+		level = logLevelOf(parsed);
 		servers = serverSpecs(parsed);
 		headers = parseHeaders(list(parsed.header));
-		for (const flag of ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit', 'log-format'] as const) {
-			single(parsed[flag], flag);
-		}
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof TypeError) {
+		if (isUsageError(error)) {
 			return usage(error.message);
 		}
 
@@ -112,7 +113,6 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 	}
 
 	const client = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)];
-	const level = logLevelOf(parsed);
 	const format = parsed['log-format'] as LogFormat;
 	const {logger, status} = createLogger({level, format});
 	const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
@@ -166,7 +166,7 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 		return result.exitCode;
 	} catch (error) {
 		progress.stop();
-		if (error instanceof TypeError) {
+		if (error instanceof OptionError) {
 			return usage(error.message);
 		}
 

@@ -7,7 +7,7 @@ import {signalExitCode} from '../client/run-client.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
-import {commonOptions, exitCodes, list, logLevelOf, usage, UsageError} from './shared.js';
+import {checkSingles, commonOptions, exitCodes, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
 
 /**
  * `mcp-launch wait <url...>`: the gate alone, for shell scripts, Compose healthchecks and
@@ -18,6 +18,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 	let timeoutMs: number;
 	let headers: Record<string, string>;
 	let parsed;
+	let level: ReturnType<typeof logLevelOf>;
 	try {
 		parsed = commonOptions(yargs(argv), version)
 			.scriptName('mcp-launch wait')
@@ -33,6 +34,8 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 			return 0;
 		}
 
+		checkSingles(parsed, ['timeout', 'probe', 'log-level', 'log-format'], argv);
+		level = logLevelOf(parsed);
 		const given = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? [])];
 		if (given.length === 0) {
 			throw new UsageError('Expected at least one URL, like: mcp-launch wait http://127.0.0.1:3000/mcp');
@@ -42,14 +45,14 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 		timeoutMs = toDurationMs(String(parsed.timeout), '--timeout');
 		headers = parseHeaders(list(parsed.header));
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof TypeError) {
+		if (isUsageError(error)) {
 			return usage(error.message, 'mcp-launch wait');
 		}
 
 		throw error;
 	}
 
-	const {logger} = createLogger({level: logLevelOf(parsed), format: parsed['log-format'] as LogFormat});
+	const {logger} = createLogger({level, format: parsed['log-format'] as LogFormat});
 	const controller = new AbortController();
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.on(signal, () => controller.abort(signal));

@@ -3,6 +3,7 @@ import {backoff, defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
 import {toDurationMs, toEndpointUrl} from '../options.js';
+import {toHeaders} from '../workflow/headers.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
 import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions, tcpProbe} from './probe.js';
 import {warmUpHttp} from './warm-up.js';
@@ -70,6 +71,10 @@ const wakeReason = Symbol('wake');
 export async function waitUntilReady(url: string | URL, options: WaitOptions = {}): Promise<ReadyInfo> {
 	const endpoint = toEndpointUrl(url);
 	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
+	if (options.headers !== undefined) {
+		toHeaders(options.headers);
+	}
+
 	const schedule: BackoffSchedule = {...backoff, ...options.backoff};
 	const lookup = cachedLookup();
 	const probe = typeof options.probe === 'function' ? options.probe : probes[options.probe ?? 'http'];

@@ -1,12 +1,14 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {OptionError, shown} from '../option-error.js';
 
 export type McpConfigEntry = {name: string; url: string; headers?: Record<string, string>};
 
 /** Claude Code's `--mcp-config` format: one `type: "http"` entry per server. */
 export function mcpConfigJson(entries: readonly McpConfigEntry[]): string {
-	const mcpServers: Record<string, {type: 'http'; url: string; headers?: Record<string, string>}> = {};
+	// No prototype: a server named __proto__ is an entry like any other.
+	const mcpServers = Object.create(null) as Record<string, {type: 'http'; url: string; headers?: Record<string, string>}>;
 	for (const entry of entries) {
 		mcpServers[entry.name] = {type: 'http', url: entry.url, ...(entry.headers ? {headers: entry.headers} : {})};
 	}
@@ -22,8 +24,16 @@ export class McpConfigFile {
 	readonly directory: string;
 	readonly path: string;
 
+	/** Throws {@link OptionError} (up front, before anything starts) when the temp directory cannot be made. */
 	constructor() {
-		this.directory = mkdtempSync(path.join(tmpdir(), 'mcp-launch-'));
+		const parent = tmpdir();
+		try {
+			this.directory = mkdtempSync(path.join(parent, 'mcp-launch-'));
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			throw new OptionError('{mcp-config}', `Expected a writable temp directory for \`{mcp-config}\` (set TMPDIR to one, like /tmp), got \`${shown(parent)}\` (${code})`);
+		}
+
 		this.path = path.join(this.directory, 'mcp-config.json');
 	}
 

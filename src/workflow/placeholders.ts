@@ -1,3 +1,4 @@
+import {OptionError} from '../option-error.js';
 import {shellContexts, variableReference} from './shell-context.js';
 
 /**
@@ -14,7 +15,7 @@ const pattern = /\{(port|url|host)(?::([\w.-]+))?\}|\{mcp-config\}/g;
 function lookup(values: PlaceholderValues, key: string, name: string | undefined, whole: string): string {
 	if (whole === '{mcp-config}') {
 		if (values.mcpConfig === undefined) {
-			throw new TypeError('`{mcp-config}` can only be used in the client\'s arguments');
+			throw new OptionError('--server', 'Expected `{mcp-config}` only in the client\'s arguments (after `--`), not in `--server`');
 		}
 
 		return values.mcpConfig;
@@ -22,7 +23,7 @@ function lookup(values: PlaceholderValues, key: string, name: string | undefined
 
 	const server = name === undefined ? values.self : values.byName.get(name);
 	if (!server) {
-		throw new TypeError(`Unknown server name in \`${whole}\`: expected one of ${[...values.byName.keys()].join(', ')} (set with --name)`);
+		throw new OptionError('--name', `Unknown server name in \`${whole}\`: expected one of ${[...values.byName.keys()].join(', ')} (set with --name)`);
 	}
 
 	return server[key as 'port' | 'url' | 'host'];
