@@ -15,7 +15,8 @@ describe('parseAnnounced', () => {
 		['listening on :8080', {ports: [8080], hostPorts: [':8080']}],
 		['ready at localhost:5173.', {ports: [5173], hostPorts: ['localhost:5173']}],
 		['Streamable HTTP endpoint: /mcp', {ports: [], paths: ['/mcp']}],
-		['Visit https://example.com/docs, or http://[::1]:4000/sse.', {ports: [443, 4000], paths: ['/docs', '/sse']}],
+		// A foreign host (a docs link) is not where the server listens (issue 13: it used to count as :443).
+		['Visit https://example.com/docs, or http://[::1]:4000/sse.', {ports: [4000], paths: ['/sse']}],
 	];
 
 	for (const [line, expected] of cases) {
