@@ -10,6 +10,8 @@ export type ProbeAnswer = {
 	status: number;
 	/** Location header of a redirect, for diagnosis. */
 	location?: string;
+	/** The first <= 2 KiB of a non-event-stream response body, read within the probe's timeout. */
+	bodySnippet?: string;
 	durationMs: number;
 };
 
