@@ -1,7 +1,8 @@
 import {toEndpointUrl} from './options.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
-import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './diagnose/addresses.js';
-import {type Announced, announcedPortMismatch, parseAnnounced} from './diagnose/announced.js';
+import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, probedAddressesText, type Resolver, workingUrl} from './diagnose/addresses.js';
+import {type Announced, announcedPortMismatch, parseAnnounced, rankListeners} from './diagnose/announced.js';
+import {type CrashExit, explainCrash} from './diagnose/crash.js';
 import {type AnswerVerdict, classifyAnswer} from './diagnose/answer.js';
 import {causeLabels} from './diagnose/format.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
@@ -34,6 +35,8 @@ export type DoctorOptions = {
 	pgid?: number;
 	/** Recent output lines of that server, for the URLs and ports it announced. */
 	serverOutput?: readonly string[];
+	/** How that server ended, when it is no longer running (it crashed on boot): the verdict is the crash. */
+	serverExit?: CrashExit;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 	/** Who listens on a port / in a process group; defaults read /proc or lsof. */
@@ -116,7 +119,9 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		listenerLines.push('cannot tell who listens on this platform');
 	}
 
-	if (tree !== undefined) {
+	if (options.serverExit) {
+		listenerLines.push(`the server is not running: it ${options.serverExit.signal ? `was killed by ${options.serverExit.signal}` : `exited with code ${options.serverExit.code}`}`);
+	} else if (tree !== undefined) {
 		listenerLines.push(tree.length > 0 ? `the server's processes listen on ${tree.map(listener => formatHostPort(listener.address, listener.port)).join(', ')}` : 'the server\'s processes listen on no TCP port');
 	}
 
@@ -127,10 +132,19 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	const first = answered[0];
 	let answer: AnswerVerdict | undefined;
 	if (first?.ok) {
-		answer = classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location})}, url, {announcedPaths: announced.paths});
-		const meaning = answer.severity === 'ok' ? (first.status >= 200 && first.status < 300 ? 'an MCP answer' : 'normal for a bare MCP probe') : causeLabels[answer.cause];
+		answer = classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location}), ...(first.bodySnippet === undefined ? {} : {bodySnippet: first.bodySnippet})}, url, {announcedPaths: announced.paths, serverOutput: options.serverOutput ?? []});
+		const meaning = answer.severity === 'ok'
+			? (first.status >= 200 && first.status < 300 ? 'an MCP answer' : (answer.message.includes('JSON-RPC') ? 'a JSON-RPC answer: it speaks MCP' : 'normal for a bare MCP probe'))
+			: causeLabels[answer.cause];
 		check('endpoint', answer.severity === 'ok', `POST ${url.pathname} → HTTP ${first.status} (${meaning})`);
-		check('path', answer.cause !== 'wrong-path', answer.cause === 'wrong-path' ? answer.message : `${url.pathname} is served`);
+		// One story per step: a redirect is not "served", a 401 or 403 proves the path exists but not that it serves.
+		if (answer.cause === 'wrong-path') {
+			check('path', false, answer.message);
+		} else if (answer.cause === 'redirect') {
+			check('path', false, `${url.pathname} is not served itself: ${answer.message.split(';')[0]}`);
+		} else {
+			check('path', true, answer.severity === 'ok' ? `${url.pathname} is served` : `${url.pathname} exists (HTTP ${first.status})`);
+		}
 		check('scheme', true, `${url.protocol.slice(0, -1)} answered`);
 	} else {
 		check('endpoint', false, 'no HTTP answer on any address');
@@ -145,7 +159,7 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		check('scheme', scheme === undefined, scheme ? `${scheme.message}${how}` : 'no sign of an http/https mismatch');
 	}
 
-	return finish(verdictOf({url, port, results, addressVerdict, answer, scheme, covering, portListeners, strangers, tree, announced, checks}));
+	return finish(verdictOf({url, port, results, addressVerdict, answer, scheme, covering, portListeners, strangers, tree, announced, checks, serverExit: options.serverExit, serverOutput: options.serverOutput ?? []}));
 }
 
 async function confirmedScheme(results: AddressResult[], url: URL, probe: NonNullable<DoctorOptions['probe']>, timeoutMs: number, headers?: Record<string, string>): Promise<{mismatch: SchemeMismatch; confirmed: boolean} | undefined> {
@@ -185,6 +199,8 @@ type VerdictInput = {
 	tree: Listener[] | undefined;
 	announced: Announced;
 	checks: DoctorCheck[];
+	serverExit: CrashExit | undefined;
+	serverOutput: readonly string[];
 };
 
 function verdictOf(input: VerdictInput): Diagnosis {
@@ -192,6 +208,13 @@ function verdictOf(input: VerdictInput): Diagnosis {
 	const evidence = input.checks.filter(check => !check.ok && !check.skipped).map(check => `${check.step}: ${check.evidence}`);
 	const make = (cause: Diagnosis['cause'], summary: string, fix: string, suggestedUrl?: string): Diagnosis =>
 		({cause, summary, evidence, fix, ...(suggestedUrl === undefined ? {} : {suggestedUrl})});
+
+	if (input.serverExit) {
+		// The server it started is gone: that is the story, not "still booting".
+		const crash = explainCrash(input.serverExit, input.serverOutput, {findOccupants: () => input.portListeners});
+		const tail = input.serverOutput.filter(line => line.trim() !== '').slice(-8);
+		return {cause: crash.cause, summary: crash.message, evidence: [...evidence, ...(tail.length > 0 ? [`its last lines:\n${tail.map(line => `    ${line}`).join('\n')}`] : [])], fix: crash.fix};
+	}
 
 	if (scheme) {
 		return make('scheme', scheme.message, scheme.fix, scheme.suggestedUrl);
@@ -203,14 +226,19 @@ function verdictOf(input: VerdictInput): Diagnosis {
 	}
 
 	if (!answer) {
-		const otherPorts = (tree ?? []).filter(listener => listener.port !== port);
+		const otherPorts = rankListeners((tree ?? []).filter(listener => listener.port !== port), announced);
 		if (otherPorts.length > 0) {
 			const suggested = new URL(url.href);
 			suggested.port = String(otherPorts[0]!.port);
+			const path = announced.announcements.find(item => item.port === otherPorts[0]!.port && item.path)?.path;
+			if (path) {
+				suggested.pathname = path;
+			}
+
 			return make('wrong-port', `the server listens on ${otherPorts.map(listener => formatHostPort(listener.address, listener.port)).join(', ')}, you probe :${port}`, `use ${suggested.href}`, suggested.href);
 		}
 
-		const mismatch = announcedPortMismatch(url, announced);
+		const mismatch = announcedPortMismatch(url, announced, tree === undefined ? {} : {listeners: tree});
 		if (mismatch) {
 			return make('wrong-port', mismatch.message, `use ${mismatch.suggestedUrl}`, mismatch.suggestedUrl);
 		}
@@ -219,7 +247,7 @@ function verdictOf(input: VerdictInput): Diagnosis {
 		if (input.covering.length === 0 && elsewhere.length > 0) {
 			const bound = elsewhere[0]!;
 			const suggested = workingUrl(url, bound.address === '0.0.0.0' ? '127.0.0.1' : (bound.address === '::' ? '::1' : bound.address)).href;
-			return make('address-family', `the server listens on ${formatHostPort(bound.address, port)}, but ${url.hostname} means ${input.results.map(result => result.address).join(', ')}`, `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`, suggested);
+			return make('address-family', `the server listens on ${formatHostPort(bound.address, port)}, but ${probedAddressesText(url, input.results.map(result => result.address))}`, `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`, suggested);
 		}
 
 		if (input.covering.length > 0) {
