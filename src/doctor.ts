@@ -213,7 +213,8 @@ function verdictOf(input: VerdictInput): Diagnosis {
 		// The server it started is gone: that is the story, not "still booting".
 		const crash = explainCrash(input.serverExit, input.serverOutput, {findOccupants: () => input.portListeners});
 		const tail = input.serverOutput.filter(line => line.trim() !== '').slice(-8);
-		return {cause: crash.cause, summary: crash.message, evidence: [...evidence, ...(tail.length > 0 ? [`its last lines:\n${tail.map(line => `    ${line}`).join('\n')}`] : [])], fix: crash.fix};
+		const summary = crash.line && !crash.message.includes(crash.line) ? `${crash.message} (${crash.line})` : crash.message;
+		return {cause: crash.cause, summary, evidence: [...evidence, ...(tail.length > 0 ? [`its last lines:\n${tail.map(line => `    ${line}`).join('\n')}`] : [])], fix: crash.fix};
 	}
 
 	if (scheme) {
