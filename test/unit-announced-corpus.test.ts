@@ -7,7 +7,8 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {type Announcement, announcedPortMismatch, parseAnnounced, readAnnouncement, wrongPortFix} from '../src/diagnose/announced.js';
+import {type Announcement, parseAnnounced, readAnnouncement} from '../src/diagnose/announced.js';
+import {announcedPortMismatch, earlyPortWarning, wrongPortFix} from '../src/diagnose/announced-port.js';
 
 const CORPUS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
 // The corpus must not depend on this machine's names.
@@ -152,5 +153,36 @@ describe('the weighed rule on whole start-ups', () => {
 		assert.match(fix, /pass \{port\} \(or \$PORT\) in the server command/);
 		assert.doesNotMatch(fix, /start the server on port 41061/);
 		assert.match(wrongPortFix('http://127.0.0.1:3001/mcp', 3000, false), /use http:\/\/127\.0\.0\.1:3001\/mcp \(or start the server on port 3000\)/);
+	});
+});
+
+describe('earlyPortWarning: what the gate may say while it waits', () => {
+	const probed = new URL('http://127.0.0.1:41061/mcp');
+	const own = (port: number) => [{address: '::', port, family: 6 as const, pid: 4001}];
+
+	it('says nothing for lines that turn out irrelevant (each of these warned before)', () => {
+		for (const line of [
+			'OpenTelemetry metrics available at http://127.0.0.1:9464/metrics',
+			'INFO:     127.0.0.1:43518 - "POST /mcp HTTP/1.1" 400 Bad Request',
+			'[supergateway] Supergateway is supported by Supercov - Coverage for coding agents and software factories 🌙 - https://supercov.com',
+			'                    │                            https://gofastmcp.com                             │',
+			'[supergateway]   - port: 42747',
+			'Failed to start: Port 3001 is already in use. Set PORT to a free port or stop the conflicting process.',
+		]) {
+			assert.equal(earlyPortWarning(probed, line, {}), undefined, line);
+			assert.equal(earlyPortWarning(probed, line, {listeners: own(9464)}), undefined, line);
+		}
+	});
+
+	it('a listen line on another port the tree really listens on: warned, with the fix for who chose the port', () => {
+		const line = 'MCP Streamable HTTP Server listening on port 3001';
+		assert.equal(earlyPortWarning(probed, line, {listeners: own(3001)})?.text, 'the server announced port 3001, you probe :41061 (use --url http://127.0.0.1:3001/mcp)');
+		assert.match(earlyPortWarning(probed, line, {listeners: own(3001), portGiven: true})!.text, /^the server announced port 3001, you probe :41061: the server ignores the port it was given \(PORT=41061\): pass \{port\} \(or \$PORT\) in the server command/);
+	});
+
+	it('silent when the tree listens on the probed port too, or nobody listens on the announced one', () => {
+		const line = 'MCP Streamable HTTP Server listening on port 3001';
+		assert.equal(earlyPortWarning(probed, line, {listeners: [...own(3001), ...own(41061)]}), undefined);
+		assert.equal(earlyPortWarning(probed, line, {listeners: []}), undefined);
 	});
 });

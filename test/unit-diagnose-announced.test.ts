@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {announcedPortMismatch, parseAnnounced} from '../src/diagnose/announced.js';
+import {parseAnnounced} from '../src/diagnose/announced.js';
+import {announcedPortMismatch} from '../src/diagnose/announced-port.js';
 
 describe('parseAnnounced', () => {
 	const cases: Array<[string, {ports: number[]; urls?: string[]; paths?: string[]; hostPorts?: string[]}]> = [

@@ -61,6 +61,12 @@ describe('classifyAnswer: answers that mean something else', () => {
 		assert.equal(verdict.suggestedUrl, 'http://127.0.0.1:8000/sse');
 	});
 
+	it('an SSE-only server probed at its /sse (POST answered 405): not "normal", the SSE transport named', () => {
+		const verdict = classifyAnswer({status: 405}, new URL('http://127.0.0.1:8000/sse'), {announcedPaths: ['/sse']});
+		assert.equal(verdict.severity, 'warn');
+		assert.match(verdict.message, /answered 405 at \/sse; \/sse is where it announced: it speaks the deprecated HTTP\+SSE transport/);
+	});
+
 	it('Playwright announces /mcp and mentions /sse: not an SSE-only server', () => {
 		const announced = parseAnnounced(corpus('playwright-mcp.txt'));
 		const verdict = classifyAnswer({status: 404}, new URL('http://localhost:8931/api'), {announcedPaths: announced.paths});

@@ -124,22 +124,24 @@ export function classifyAnswer(answer: AnswerInput, url: URL, context: AnswerCon
 		return {severity: 'ok', cause: 'ok', status, message: `answered HTTP ${status} at ${at} with ${what}: the endpoint speaks MCP (its answer to a bare probe without a session)`, fix: ''};
 	}
 
-	if ((status >= 200 && status < 300) || status === 400 || status === 405 || status === 406) {
-		const note = status >= 200 && status < 300 ? '' : ' (normal for a bare MCP probe without a session)';
-		return {severity: 'ok', cause: 'ok', status, message: `answered HTTP ${status} at ${at}${note}`, fix: ''};
-	}
-
+	// A server that announced only /sse speaks the old HTTP+SSE transport: a POST there or at /mcp is 404/405, never a Streamable answer.
 	const sse = sseOnly(context.announcedPaths);
-	if (sse && sse !== url.pathname && (status === 404 || status === 405)) {
+	if (sse && !rpc && (status === 404 || status === 405)) {
 		const sseUrl = withPath(url, sse);
+		const where = sse === url.pathname ? `; ${sse} is where it announced` : `; the server announced ${sse} only`;
 		return {
 			severity: 'warn',
 			cause: 'wrong-path',
 			status,
-			message: `answered ${status} at ${at}; the server announced ${sse} only: it speaks the deprecated HTTP+SSE transport (protocol 2024-11-05), not Streamable HTTP`,
+			message: `answered ${status} at ${at}${where}: it speaks the deprecated HTTP+SSE transport (protocol 2024-11-05), not Streamable HTTP`,
 			fix: `give ${sseUrl} to a client that supports the SSE transport (for mcp-remote: --transport sse-only), or wrap the server for Streamable HTTP (npx -y supergateway --sse ${sseUrl} --outputTransport streamableHttp), or upgrade the server`,
 			suggestedUrl: sseUrl,
 		};
+	}
+
+	if ((status >= 200 && status < 300) || status === 400 || status === 405 || status === 406) {
+		const note = status >= 200 && status < 300 ? '' : ' (normal for a bare MCP probe without a session)';
+		return {severity: 'ok', cause: 'ok', status, message: `answered HTTP ${status} at ${at}${note}`, fix: ''};
 	}
 
 	if (status === 404) {

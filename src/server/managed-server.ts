@@ -10,9 +10,9 @@ import {describeReady} from '../readiness/describe-ready.js';
 import {type ReadyInfo, waitUntilReady} from '../readiness/wait-until-ready.js';
 import {isIP} from 'node:net';
 import {checkAddresses, connectProbe, hostOf, portOf, workingUrl} from '../diagnose/addresses.js';
-import {announcedPortMismatch, parseAnnounced, readAnnouncement, wrongPortFix} from '../diagnose/announced.js';
-import {type AnswerVerdict, classifyAnswer, otherLoopbackUrls} from '../diagnose/answer.js';
-import {probe as httpProbe} from '../readiness/probe.js';
+import {parseAnnounced} from '../diagnose/announced.js';
+import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
+import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
 
@@ -79,24 +79,21 @@ export class ManagedServer {
 		const serverGone = new AbortController();
 		void server.exited.then(exit => serverGone.abort(exit));
 		const stopEcho = options.echo ? server.onLine((line, stream) => setup.logger.debug({source: 'server', server: setup.name, stream}, line)) : undefined;
-		// Say it as soon as the server says it listens on another port than the one probed (and its
-		// processes really listen there, not on the probed one); the timeout report repeats it.
+		// Say it as soon as the server says it listens on another port than the one probed, and its
+		// processes really listen there (not on the probed one too); the timeout report repeats it.
 		let warnedPort = false;
 		let gateOver = false;
-		const portGiven = setup.env.PORT === String(portOf(setup.url));
 		const stopPortWatch = server.onLine(line => {
-			const announcement = warnedPort ? undefined : readAnnouncement(line);
-			if (!announcement?.listen || announcement.port === undefined || announcement.port === portOf(setup.url)) {
+			if (warnedPort || !saysItListensElsewhere(setup.url, line)) {
 				return;
 			}
 
 			void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
 				const listeners = process.platform === 'linux' || process.platform === 'darwin' ? listeningPortsOfGroup(server.pid) : undefined;
-				const mismatch = announcedPortMismatch(setup.url, parseAnnounced([line]), listeners ? {listeners} : {});
-				if (mismatch && !warnedPort && !gateOver) {
+				const warning = earlyPortWarning(setup.url, line, {portGiven: setup.env.PORT === String(portOf(setup.url)), ...(listeners ? {listeners} : {})});
+				if (warning && !warnedPort && !gateOver) {
 					warnedPort = true;
-					const fix = portGiven ? `: ${wrongPortFix(mismatch.suggestedUrl, portOf(setup.url), true)}` : ` (use --url ${mismatch.suggestedUrl})`;
-					setup.logger.warn({server: setup.name, announced: mismatch.ports, suggestedUrl: mismatch.suggestedUrl}, `${mismatch.message}${fix}`);
+					setup.logger.warn({server: setup.name, announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);
 				}
 			});
 		});
@@ -150,7 +147,8 @@ export class ManagedServer {
 		const context = {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
 		const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})}, setup.url, context);
 		if (verdict.cause === 'host-check') {
-			const accepted = await this.#acceptedSpelling(options.headers, context);
+			const {acceptedLoopbackUrl} = await import('../diagnose/host-check.js');
+			const accepted = await acceptedLoopbackUrl(setup.url, {headers: options.headers, announcedPaths: context.announcedPaths});
 			if (accepted) {
 				setup.logger.warn({server: setup.name, status: ready.status, cause: verdict.cause, suggestedUrl: accepted}, `${setup.label === 'server' ? '' : `${setup.label}: `}${verdict.message}; it accepts ${new URL(accepted).host}: the client gets ${accepted}`);
 				return {...result, url: accepted};
@@ -167,23 +165,6 @@ export class ManagedServer {
 		}
 
 		return result;
-	}
-
-	/** After a Host/Origin rejection: the other loopback spelling of the URL, when the server accepts it. */
-	async #acceptedSpelling(headers: Record<string, string>, context: {announcedPaths: readonly string[]}): Promise<string | undefined> {
-		for (const other of otherLoopbackUrls(this.setup.url)) {
-			try {
-				const answer = await httpProbe(new URL(other), {timeoutMs: 1_000, headers});
-				const verdict: AnswerVerdict = classifyAnswer(answer, new URL(other), context);
-				if (verdict.severity === 'ok') {
-					return other;
-				}
-			} catch {
-				// Not listening under that spelling (the other address family): try the next.
-			}
-		}
-
-		return undefined;
 	}
 
 	async #gateError(error: unknown, serverGone: boolean, outer: AbortSignal | undefined): Promise<unknown> {
