@@ -1,9 +1,11 @@
 import {toDurationMs, toEndpointUrl} from './options.js';
 import {toHeaders} from './workflow/headers.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
-import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './diagnose/addresses.js';
-import {type Announced, announcedPortMismatch, parseAnnounced} from './diagnose/announced.js';
+import {type AddressResult, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './diagnose/addresses.js';
+import {parseAnnounced} from './diagnose/announced.js';
+import type {CrashExit} from './diagnose/crash.js';
 import {type AnswerVerdict, classifyAnswer} from './diagnose/answer.js';
+import {verdictOf} from './doctor-verdict.js';
 import {causeLabels} from './diagnose/format.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
 import {detectSchemeMismatch, otherScheme, type SchemeMismatch} from './diagnose/scheme.js';
@@ -37,6 +39,8 @@ export type DoctorOptions = {
 	pgid?: number;
 	/** Recent output lines of that server, for the URLs and ports it announced. */
 	serverOutput?: readonly string[];
+	/** How that server ended, when it is no longer running (it crashed on boot): the verdict is the crash. */
+	serverExit?: CrashExit;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 	/** Who listens on a port / in a process group; defaults read /proc or lsof. */
@@ -124,7 +128,9 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		listenerLines.push('cannot tell who listens on this platform');
 	}
 
-	if (tree !== undefined) {
+	if (options.serverExit) {
+		listenerLines.push(`the server is not running: it ${options.serverExit.signal ? `was killed by ${options.serverExit.signal}` : `exited with code ${options.serverExit.code}`}`);
+	} else if (tree !== undefined) {
 		listenerLines.push(tree.length > 0 ? `the server's processes listen on ${tree.map(listener => formatHostPort(listener.address, listener.port)).join(', ')}` : 'the server\'s processes listen on no TCP port');
 	}
 
@@ -135,10 +141,19 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	const first = answered[0];
 	let answer: AnswerVerdict | undefined;
 	if (first?.ok) {
-		answer = classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location})}, url, {announcedPaths: announced.paths});
-		const meaning = answer.severity === 'ok' ? (first.status >= 200 && first.status < 300 ? 'an MCP answer' : 'normal for a bare MCP probe') : causeLabels[answer.cause];
+		answer = classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location}), ...(first.bodySnippet === undefined ? {} : {bodySnippet: first.bodySnippet})}, url, {announcedPaths: announced.paths, serverOutput: options.serverOutput ?? []});
+		const meaning = answer.severity === 'ok'
+			? (first.status >= 200 && first.status < 300 ? 'an MCP answer' : (answer.message.includes('JSON-RPC') ? 'a JSON-RPC answer: it speaks MCP' : 'normal for a bare MCP probe'))
+			: causeLabels[answer.cause];
 		check('endpoint', answer.severity === 'ok', `POST ${url.pathname} → HTTP ${first.status} (${meaning})`);
-		check('path', answer.cause !== 'wrong-path', answer.cause === 'wrong-path' ? answer.message : `${url.pathname} is served`);
+		// One story per step: a redirect is not "served", a 401 or 403 proves the path exists but not that it serves.
+		if (answer.cause === 'wrong-path') {
+			check('path', false, answer.message);
+		} else if (answer.cause === 'redirect') {
+			check('path', false, `${url.pathname} is not served itself: ${answer.message.split(';')[0]}`);
+		} else {
+			check('path', true, answer.severity === 'ok' ? `${url.pathname} is served` : `${url.pathname} exists (HTTP ${first.status})`);
+		}
 		check('scheme', true, `${url.protocol.slice(0, -1)} answered`);
 	} else {
 		check('endpoint', false, 'no HTTP answer on any address');
@@ -153,7 +168,7 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		check('scheme', scheme === undefined, scheme ? `${scheme.message}${how}` : 'no sign of an http/https mismatch');
 	}
 
-	return finish(verdictOf({url, port, results, addressVerdict, answer, scheme, covering, portListeners, strangers, tree, announced, checks}));
+	return finish(verdictOf({url, port, results, addressVerdict, answer, scheme, covering, portListeners, strangers, tree, announced, checks, serverExit: options.serverExit, serverOutput: options.serverOutput ?? []}));
 }
 
 async function confirmedScheme(results: AddressResult[], url: URL, probe: NonNullable<DoctorOptions['probe']>, timeoutMs: number, headers?: Record<string, string>): Promise<{mismatch: SchemeMismatch; confirmed: boolean} | undefined> {
@@ -178,78 +193,6 @@ async function confirmedScheme(results: AddressResult[], url: URL, probe: NonNul
 	}
 
 	return undefined;
-}
-
-type VerdictInput = {
-	url: URL;
-	port: number;
-	results: AddressResult[];
-	addressVerdict: AddressVerdict;
-	answer: AnswerVerdict | undefined;
-	scheme: SchemeMismatch | undefined;
-	covering: Listener[];
-	portListeners: Listener[];
-	strangers: Listener[];
-	tree: Listener[] | undefined;
-	announced: Announced;
-	checks: DoctorCheck[];
-};
-
-function verdictOf(input: VerdictInput): Diagnosis {
-	const {url, port, answer, scheme, tree, announced} = input;
-	const evidence = input.checks.filter(check => !check.ok && !check.skipped).map(check => `${check.step}: ${check.evidence}`);
-	const make = (cause: Diagnosis['cause'], summary: string, fix: string, suggestedUrl?: string): Diagnosis =>
-		({cause, summary, evidence, fix, ...(suggestedUrl === undefined ? {} : {suggestedUrl})});
-
-	if (scheme) {
-		return make('scheme', scheme.message, scheme.fix, scheme.suggestedUrl);
-	}
-
-	const verdict = input.addressVerdict;
-	if (verdict.kind === 'split' && verdict.firstFails && verdict.workingAddress) {
-		return make('address-family', verdict.message.split('\n')[0]!, verdict.fix ?? '', workingUrl(url, verdict.workingAddress).href);
-	}
-
-	if (!answer) {
-		const otherPorts = (tree ?? []).filter(listener => listener.port !== port);
-		if (otherPorts.length > 0) {
-			const suggested = new URL(url.href);
-			suggested.port = String(otherPorts[0]!.port);
-			return make('wrong-port', `the server listens on ${otherPorts.map(listener => formatHostPort(listener.address, listener.port)).join(', ')}, you probe :${port}`, `use ${suggested.href}`, suggested.href);
-		}
-
-		const mismatch = announcedPortMismatch(url, announced);
-		if (mismatch) {
-			return make('wrong-port', mismatch.message, `use ${mismatch.suggestedUrl}`, mismatch.suggestedUrl);
-		}
-
-		const elsewhere = input.portListeners.filter(listener => !input.covering.includes(listener));
-		if (input.covering.length === 0 && elsewhere.length > 0) {
-			const bound = elsewhere[0]!;
-			const suggested = workingUrl(url, bound.address === '0.0.0.0' ? '127.0.0.1' : (bound.address === '::' ? '::1' : bound.address)).href;
-			return make('address-family', `the server listens on ${formatHostPort(bound.address, port)}, but ${url.hostname} means ${input.results.map(result => result.address).join(', ')}`, `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`, suggested);
-		}
-
-		if (input.covering.length > 0) {
-			return make('no-answer', `${input.covering.map(listener => listenerText(listener)).join(', ')} accepts connections on :${port} but gives no HTTP answer`, 'the server may be stuck or not speak HTTP on that port; look at its output');
-		}
-
-		if (tree !== undefined) {
-			return make('race', 'the server is running but listens on no TCP port yet: still booting, or it never serves HTTP', 'wait for it to finish booting; a stdio-only MCP server never listens: start it in HTTP mode');
-		}
-
-		return make('not-listening', `nothing listens on port ${port}: the server is not running, or listens on another port`, `start the server, or check the port it prints at startup (mcp-launch --server "<command>" starts it and waits for it)`);
-	}
-
-	if (answer.severity === 'warn') {
-		return make(answer.cause, answer.message, answer.fix, answer.suggestedUrl);
-	}
-
-	if (input.strangers.length > 0) {
-		return make('port-in-use', `port ${port} is answered by ${input.strangers.map(listener => listenerText(listener)).join(', ')}, not by the server's processes`, 'stop the other process (a stale instance?), or give the server another port');
-	}
-
-	return {cause: 'ok', summary: `${url.href} answers HTTP ${answer.status}: ready for MCP clients`, evidence: [], fix: ''};
 }
 
 /**

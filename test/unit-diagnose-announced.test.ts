@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {announcedPortMismatch, parseAnnounced} from '../src/diagnose/announced.js';
+import {parseAnnounced} from '../src/diagnose/announced.js';
+import {announcedPortMismatch} from '../src/diagnose/announced-port.js';
 
 describe('parseAnnounced', () => {
 	const cases: Array<[string, {ports: number[]; urls?: string[]; paths?: string[]; hostPorts?: string[]}]> = [
@@ -15,7 +16,8 @@ describe('parseAnnounced', () => {
 		['listening on :8080', {ports: [8080], hostPorts: [':8080']}],
 		['ready at localhost:5173.', {ports: [5173], hostPorts: ['localhost:5173']}],
 		['Streamable HTTP endpoint: /mcp', {ports: [], paths: ['/mcp']}],
-		['Visit https://example.com/docs, or http://[::1]:4000/sse.', {ports: [443, 4000], paths: ['/docs', '/sse']}],
+		// A foreign host (a docs link) is not where the server listens (issue 13: it used to count as :443).
+		['Visit https://example.com/docs, or http://[::1]:4000/sse.', {ports: [4000], paths: ['/sse']}],
 	];
 
 	for (const [line, expected] of cases) {

@@ -81,6 +81,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			headers,
 			insecure: parsed.insecure === true,
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
+			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
 		process.stdout.write(`${parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report)}\n`);
 		return report.exitCode;

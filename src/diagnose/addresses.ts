@@ -10,7 +10,7 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
 /** What one address of the URL's host did with the probe. */
 export type AddressResult =
-	| {address: string; family: 4 | 6; ok: true; status: number; location?: string}
+	| {address: string; family: 4 | 6; ok: true; status: number; location?: string; bodySnippet?: string}
 	| {address: string; family: 4 | 6; ok: false; code: string; message: string};
 
 export type AddressVerdict = {
@@ -45,6 +45,12 @@ export function shortError(code: string, message: string): string {
 }
 
 export {hostOf, portOf} from '../readiness/probe.js';
+
+/** `localhost means ::1, 127.0.0.1`, or for a literal address `you probe 127.0.0.1` (not the tautology `127.0.0.1 means 127.0.0.1`). */
+export function probedAddressesText(url: URL, probed: readonly string[]): string {
+	const host = hostOf(url);
+	return isIP(host) === 0 ? `${host} means ${probed.join(', ')}` : `you probe ${host}`;
+}
 
 /** The resolver the OS uses, keeping its order (Node >= 17 does too, so clients see the same first address). */
 export const systemResolver: Resolver = async host => {
@@ -173,7 +179,7 @@ export async function checkAddresses(url: URL, options: CheckAddressesOptions): 
 				...(options.insecure ? {insecure: true} : {}),
 				...(options.signal ? {signal: options.signal} : {}),
 			});
-			return {address, family, ok: true, status: answer.status, ...(answer.location === undefined ? {} : {location: answer.location})};
+			return {address, family, ok: true, status: answer.status, ...(answer.location === undefined ? {} : {location: answer.location}), ...(answer.bodySnippet === undefined ? {} : {bodySnippet: answer.bodySnippet})};
 		} catch (error) {
 			const code = (error as {code?: string}).code ?? 'EPROBE';
 			return {address, family, ok: false, code, message: shortError(code, describeProbeError(error as Error))};

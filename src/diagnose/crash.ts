@@ -7,6 +7,8 @@ export type CrashCause = {
 	/** For a Diagnosis: `port-in-use` for EADDRINUSE, `crash` otherwise. */
 	cause: 'crash' | 'port-in-use';
 	message: string;
+	/** The message without its leading "the server exited with code N", for a sentence that already says how it ended. */
+	reason: string;
 	fix: string;
 	/** The port named by EADDRINUSE. */
 	port?: number;
@@ -86,7 +88,7 @@ function missingEnv(lines: readonly string[]): {variable: string; line: string} 
 	return undefined;
 }
 
-function missingModule(lines: readonly string[]): {module: string; line: string; built: boolean} | undefined {
+function missingModule(lines: readonly string[]): {module: string; line: string; built: boolean; python: boolean} | undefined {
 	const hit = find(lines, /Cannot find (?:module|package) '([^']+)'|ERR_MODULE_NOT_FOUND|No module named '([^']+)'/);
 	if (!hit) {
 		return undefined;
@@ -95,7 +97,9 @@ function missingModule(lines: readonly string[]): {module: string; line: string;
 	const module = hit.match[1] ?? hit.match[2] ?? /'([^']+)'/.exec(hit.line)?.[1] ?? 'a module';
 	// A file path (./dist/index.js, /app/build/server.js) is a build output; a bare name is a dependency.
 	const built = /^(?:\.{0,2}\/|[A-Za-z]:\\)/.test(module);
-	return {module, line: hit.line, built};
+	// The runtime that crashed picks the advice: a Python traceback is no case for npm install.
+	const python = hit.match[2] !== undefined || lines.some(line => /^Traceback \(most recent call last\)|ModuleNotFoundError|ImportError|^\s+File ".*\.py", line \d+/.test(line));
+	return {module, line: hit.line, built, python};
 }
 
 function commandNotFound(lines: readonly string[]): {command: string; line: string} | undefined {
@@ -121,6 +125,13 @@ function lastErrorLine(lines: readonly string[]): string | undefined {
  * // {kind: 'port-in-use', port: 3000, message: 'port 3000 is already in use by pid 4242 (node old.js) ...', ...}
  */
 export function explainCrash(exit: CrashExit, tail: CrashTail, options: CrashOptions = {}): CrashCause {
+	const found = explainCrashMessage(exit, tail, options);
+	const how = `the server ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}`;
+	const reason = found.message.startsWith(how) ? found.message.slice(how.length).replace(/^[:.]\s*/, '') : found.message;
+	return {...found, reason};
+}
+
+function explainCrashMessage(exit: CrashExit, tail: CrashTail, options: CrashOptions): Omit<CrashCause, 'reason'> {
 	const lines = allLines(tail).filter(line => line.trim() !== '');
 	const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 	if (exit.spawnError) {
@@ -166,9 +177,11 @@ export function explainCrash(exit: CrashExit, tail: CrashTail, options: CrashOpt
 			kind: 'missing-module',
 			cause: 'crash',
 			message: `the server ${how}: cannot find module ${module.module}`,
-			fix: module.built
-				? 'the build output is missing: run the build step first (npm run build)'
-				: 'a dependency is not installed: run npm install (Python: pip install / uv sync)',
+			fix: module.python
+				? `a Python dependency is not installed: pip install ${module.module.split('.')[0]} in the environment the command runs in (or pip install -r requirements.txt / uv sync in the project; is its virtual environment active?)`
+				: (module.built
+					? 'the build output is missing: run the build step first (npm run build)'
+					: 'a dependency is not installed: run npm install'),
 			subject: module.module,
 			line: module.line,
 		};

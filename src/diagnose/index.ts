@@ -10,7 +10,8 @@ export {
 	type AddressResult, type AddressVerdict, type Resolver, type ResolvedAddress, checkAddresses, classifyAddresses,
 	systemResolver, workingUrl, hostOf, portOf,
 } from './addresses.js';
-export {type Announced, parseAnnounced, announcedPortMismatch} from './announced.js';
+export {type Announced, type Announcement, parseAnnounced, readAnnouncement} from './announced.js';
+export {announcedPortMismatch} from './announced-port.js';
 export {type AnswerVerdict, type AnswerInput, classifyAnswer} from './answer.js';
 export {type SchemeMismatch, detectSchemeMismatch, otherScheme} from './scheme.js';
 export {type CrashCause, type CrashKind, type CrashExit, explainCrash, portInUse} from './crash.js';

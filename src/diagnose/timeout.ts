@@ -3,8 +3,9 @@ import {groupAlive} from '../lifecycle/process-group.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
-import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './addresses.js';
-import {type Announced, announcedPortMismatch, parseAnnounced} from './announced.js';
+import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, probedAddressesText, type Resolver, workingUrl} from './addresses.js';
+import {type Announced, parseAnnounced} from './announced.js';
+import {announcedPortMismatch, rankListeners, wrongPortFix} from './announced-port.js';
 import {explainCrash} from './crash.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
 import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
@@ -26,6 +27,8 @@ export type TimeoutEvidence = {
 	portListeners?: Listener[];
 	announced: Announced;
 	tail: {stderr: readonly string[]; stdout: readonly string[]};
+	/** mcp-launch chose the port (`-p`: PORT and `{port}`), so a server elsewhere ignored it. */
+	portGiven?: boolean;
 };
 
 const shownTailLines = 8;
@@ -117,7 +120,7 @@ export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
 		const suggested = workingUrl(url, bound.address).href;
 		return diagnosis(
 			'address-family',
-			`the server listens on ${formatHostPort(bound.address, port)}, but ${hostOf(url)} means ${probed.join(', ')}`,
+			`the server listens on ${formatHostPort(bound.address, port)}, but ${probedAddressesText(url, probed)}`,
 			loopback
 				? `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`
 				: `use ${suggested} (the server is bound to that interface only, a container or VM address?)`,
@@ -125,18 +128,23 @@ export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
 		);
 	}
 
-	const otherPorts = (evidence.treeListeners ?? []).filter(listener => listener.port !== port);
+	const otherPorts = rankListeners((evidence.treeListeners ?? []).filter(listener => listener.port !== port), evidence.announced);
 	if (treeOnPort.length === 0 && otherPorts.length > 0) {
 		const first = otherPorts[0]!;
 		const suggested = new URL(url.href);
 		suggested.port = String(first.port);
+		const path = evidence.announced.announcements.find(item => item.port === first.port && item.path)?.path;
+		if (path) {
+			suggested.pathname = path;
+		}
+
 		const shown = otherPorts.map(listener => formatHostPort(listener.address, listener.port)).join(', ');
-		return diagnosis('wrong-port', `the server listens on ${shown}, you probe :${port}`, `use ${suggested.href} (or start the server on port ${port})`, suggested.href);
+		return diagnosis('wrong-port', `the server listens on ${shown}, you probe :${port}`, wrongPortFix(suggested.href, port, evidence.portGiven === true), suggested.href);
 	}
 
-	const mismatch = treeOnPort.length === 0 ? announcedPortMismatch(url, evidence.announced) : undefined;
+	const mismatch = treeOnPort.length === 0 ? announcedPortMismatch(url, evidence.announced, evidence.treeListeners ? {listeners: evidence.treeListeners} : {}) : undefined;
 	if (mismatch) {
-		return diagnosis('wrong-port', mismatch.message, `use ${mismatch.suggestedUrl} (or start the server on port ${port})`, mismatch.suggestedUrl);
+		return diagnosis('wrong-port', mismatch.message, wrongPortFix(mismatch.suggestedUrl, port, evidence.portGiven === true), mismatch.suggestedUrl);
 	}
 
 	const timeouts = errors.some(error => error.code === 'ETIMEDOUT');
@@ -165,6 +173,8 @@ export type GatherOptions = {
 	headers?: Record<string, string>;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
+	/** mcp-launch chose the port (see TimeoutEvidence.portGiven). */
+	portGiven?: boolean;
 };
 
 /**
@@ -195,5 +205,6 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(supported ? {treeListeners: listeningPortsOfGroup(server.pid), portListeners: listeners(portOf(url))} : {}),
 		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
 		tail,
+		...(options.portGiven ? {portGiven: true} : {}),
 	};
 }

@@ -9,8 +9,9 @@ import type {ProbeKind} from '../options.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {type ReadyInfo, waitUntilReady} from '../readiness/wait-until-ready.js';
 import {isIP} from 'node:net';
-import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
-import {announcedPortMismatch, parseAnnounced} from '../diagnose/announced.js';
+import {checkAddresses, connectProbe, hostOf, portOf, workingUrl} from '../diagnose/addresses.js';
+import {parseAnnounced} from '../diagnose/announced.js';
+import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
 import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
@@ -80,14 +81,23 @@ export class ManagedServer {
 		const serverGone = new AbortController();
 		void server.exited.then(exit => serverGone.abort(exit));
 		const stopEcho = options.echo ? server.onLine((line, stream) => setup.logger.debug({source: 'server', server: setup.name, stream}, line)) : undefined;
-		// Say it as soon as the server names another port than the one probed; the timeout report repeats it.
+		// Say it as soon as the server says it listens on another port than the one probed, and its
+		// processes really listen there (not on the probed one too); the timeout report repeats it.
 		let warnedPort = false;
+		let gateOver = false;
 		const stopPortWatch = server.onLine(line => {
-			const mismatch = warnedPort ? undefined : announcedPortMismatch(setup.url, parseAnnounced([line]));
-			if (mismatch) {
-				warnedPort = true;
-				setup.logger.warn({server: setup.name, announced: mismatch.ports, suggestedUrl: mismatch.suggestedUrl}, `${mismatch.message} (use --url ${mismatch.suggestedUrl})`);
+			if (warnedPort || !saysItListensElsewhere(setup.url, line)) {
+				return;
 			}
+
+			void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
+				const listeners = process.platform === 'linux' || process.platform === 'darwin' ? listeningPortsOfGroup(server.pid) : undefined;
+				const warning = earlyPortWarning(setup.url, line, {portGiven: setup.env.PORT === String(portOf(setup.url)), ...(listeners ? {listeners} : {})});
+				if (warning && !warnedPort && !gateOver) {
+					warnedPort = true;
+					setup.logger.warn({server: setup.name, announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);
+				}
+			});
 		});
 		const signal = options.signal ? AbortSignal.any([options.signal, serverGone.signal]) : serverGone.signal;
 		setup.logger.debug({server: setup.name, url: setup.url.href}, `waiting for ${setup.url.href}`);
@@ -111,6 +121,7 @@ export class ManagedServer {
 		} catch (error) {
 			throw await this.#gateError(error, serverGone.signal.aborted, options.signal);
 		} finally {
+			gateOver = true;
 			stopEcho?.();
 			stopPortWatch();
 		}
@@ -140,7 +151,17 @@ export class ManagedServer {
 		}
 
 		const tail = [...server.tail.lines('stdout'), ...server.tail.lines('stderr')];
-		const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location})}, setup.url, {announcedPaths: parseAnnounced(tail).paths});
+		const context = {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
+		const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})}, setup.url, context);
+		if (verdict.cause === 'host-check') {
+			const {acceptedLoopbackUrl} = await import('../diagnose/host-check.js');
+			const accepted = await acceptedLoopbackUrl(setup.url, {headers: options.headers, announcedPaths: context.announcedPaths});
+			if (accepted) {
+				setup.logger.warn({server: setup.name, status: ready.status, cause: verdict.cause, suggestedUrl: accepted}, `${setup.label === 'server' ? '' : `${setup.label}: `}${verdict.message}; it accepts ${new URL(accepted).host}: the client gets ${accepted}`);
+				return {...result, url: accepted};
+			}
+		}
+
 		if (verdict.severity === 'warn') {
 			const text = `${setup.label === 'server' ? '' : `${setup.label}: `}${verdict.message}\nfix: ${verdict.fix}`;
 			if (options.strict) {
@@ -166,7 +187,8 @@ export class ManagedServer {
 			const {listeners} = await import('../diagnose/port-owner.js');
 			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
 			const crash = explainCrash(exit, tail, {findOccupants: listeners});
-			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered: ${crash.message}\nfix: ${crash.fix}\n${formatTail(server.tail, shownLines)}`, {
+			// `server exited with code 1 before … answered: <reason>`, saying how it ended once.
+			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered${crash.reason ? `: ${crash.reason}` : ''}\nfix: ${crash.fix}\n${formatTail(server.tail, shownLines)}`, {
 				cause: error,
 				details: {server: setup.name, exitCode: exit.code, signal: exit.signal, crashCause: crash.kind, ...(crash.port === undefined ? {} : {port: crash.port}), ...tail},
 			});
@@ -190,6 +212,7 @@ export class ManagedServer {
 				attempts: Number(error.details.attempts),
 				...(error.cause instanceof Error ? {lastError: error.cause} : {}),
 				server,
+				portGiven: setup.env.PORT === String(portOf(setup.url)),
 			});
 			const diagnosis = diagnoseTimeout(evidence);
 			const message = `${setup.label === 'server' ? '' : `${setup.label}: `}${error.message}\n${formatDiagnosis(diagnosis)}`;
