@@ -1,4 +1,4 @@
-import {createWriteStream, openSync, type WriteStream} from 'node:fs';
+import {openServerLogFile, type ServerLog} from './server/server-log.js';
 import {LaunchError} from './errors.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
 import {findExecutable} from './client/find-executable.js';
@@ -52,7 +52,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const mcpConfig = usesPlaceholder(resolved.client, '{mcp-config}') ? new McpConfigFile() : undefined;
 	const byName = new Map(placed.map(server => [server.name, server]));
 	const servers: LaunchedServer[] = [];
-	let log: WriteStream | undefined;
+	let log: ServerLog | undefined;
 	try {
 		// Checked now (an unknown {url:NAME} must fail before anything starts), filled once ready.
 		fillArgv(resolved.client, {self: placed[0]!, byName, mcpConfig: mcpConfig?.path});
@@ -144,30 +144,13 @@ async function placeServers(plans: readonly ServerPlan[]): Promise<PlacedServer[
 	}));
 }
 
-function openServerLog(file: string | undefined): WriteStream | undefined {
-	if (file === undefined) {
-		return undefined;
-	}
-
-	let fd: number;
-	try {
-		fd = openSync(file, 'a');
-	} catch (error) {
-		throw new TypeError(`Expected \`--server-log\` to be a file that can be appended to, got \`${file}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-	}
-
-	return createWriteStream('', {fd, flags: 'a'});
+/** Append-only, never a symlink, created 0600, written without blocking (see server-log.ts). */
+function openServerLog(file: string | undefined): ServerLog | undefined {
+	return file === undefined ? undefined : openServerLogFile(file);
 }
 
-async function closeLog(log: WriteStream | undefined): Promise<void> {
-	if (!log) {
-		return;
-	}
-
-	await new Promise<void>(resolve => {
-		log.end(() => resolve());
-		log.once('error', () => resolve());
-	});
+async function closeLog(log: ServerLog | undefined): Promise<void> {
+	log?.close();
 }
 
 /** Gate on every server at once; the first failure stops the others and is the one reported. */

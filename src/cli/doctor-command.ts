@@ -8,6 +8,7 @@ import {spawnServer} from '../server/spawn-server.js';
 import {startGuardian} from '../lifecycle/guardian.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
+import {redactText} from '../redact.js';
 import {commonOptions, list, usage, UsageError} from './shared.js';
 
 /**
@@ -73,7 +74,8 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			headers,
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 		});
-		process.stdout.write(`${parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report)}\n`);
+		// Redacted: URL passwords and query values, and the header values, never reach the output.
+		process.stdout.write(`${redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), Object.values(headers))}\n`);
 		return report.exitCode;
 	} finally {
 		await server?.stop(defaults.killTimeoutMs);

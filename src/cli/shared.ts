@@ -2,6 +2,7 @@ import type {Argv} from 'yargs';
 import type {LaunchErrorCode} from '../errors.js';
 import {logLevels} from '../log.js';
 import {defaults} from '../defaults.js';
+import {redactText} from '../redact.js';
 
 /** Exit codes, documented in the README. */
 export const exitCodes: Record<LaunchErrorCode | 'USAGE' | 'INTERNAL', number> = {
@@ -20,7 +21,7 @@ export class UsageError extends Error {}
 
 /** One line on stderr naming the flag and the expected form, and the way to the help. */
 export function usage(message: string, command = 'mcp-launch'): number {
-	process.stderr.write(`mcp-launch: ${message} (see ${command} --help)\n`);
+	process.stderr.write(`mcp-launch: ${redactText(message)} (see ${command} --help)\n`);
 	return exitCodes.USAGE;
 }
 

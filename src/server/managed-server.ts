@@ -1,4 +1,3 @@
-import type {WriteStream} from 'node:fs';
 import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
@@ -13,6 +12,7 @@ import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addr
 import {announcedPortMismatch, parseAnnounced} from '../diagnose/announced.js';
 import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
+import type {ServerLog} from './server-log.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
 
 /** How long to let a dead server's pipes drain so its last words are in the tail. */
@@ -50,7 +50,7 @@ export type ServerSetup = {
 	url: URL;
 	env: Record<string, string | undefined>;
 	cwd: string;
-	log: WriteStream | undefined;
+	log: ServerLog | undefined;
 	killTimeoutMs: number;
 	logger: Logger;
 };
@@ -67,7 +67,7 @@ export class ManagedServer {
 
 	constructor(setup: ServerSetup) {
 		this.setup = setup;
-		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log});
+		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, onLogFailure: message => setup.logger.warn({server: setup.name}, message)});
 		this.guardian = startGuardian(this.process.pid, setup.killTimeoutMs);
 		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: this.guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);
 	}

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
-import type {WriteStream} from 'node:fs';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
+import type {ServerLog} from './server-log.js';
 
 export type ServerExit = {
 	/** Exit code, or undefined when it died of a signal. */
@@ -36,8 +36,10 @@ export type SpawnServerOptions = {
 	cwd: string;
 	env: Record<string, string | undefined>;
 	tailLines: number;
-	/** An already opened log file to append all output to. */
-	log?: WriteStream | undefined;
+	/** An already opened log file to append all output to (shared by every server of a launch). */
+	log?: ServerLog | undefined;
+	/** Told once if writing to the log fails; the output is still read and kept in the tail. */
+	onLogFailure?: (message: string) => void;
 };
 
 /**
@@ -68,9 +70,15 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 			continue;
 		}
 
+		// Read as fast as it comes, whatever happens to it next: a server must never block on a
+		// full pipe. Nothing here holds more than a bounded tail (see OutputTail).
 		stream.setEncoding('utf8');
 		stream.on('data', (chunk: string) => {
-			options.log?.write(chunk);
+			const failure = options.log?.write(chunk);
+			if (failure !== undefined) {
+				options.onLogFailure?.(failure);
+			}
+
 			for (const line of tail.push(name, chunk)) {
 				for (const listener of lineListeners) {
 					listener(line, name);
