@@ -23,6 +23,9 @@ const hostPortPatterns: Array<[RegExp, (match: RegExpExecArray) => string]> = [
 	[/(?:^|[\s=(])\*?:(\d{2,5})\b/g, () => ''],
 ];
 const pathPattern = /\b(?:endpoint|path|route|mounted)\b\s*(?:at|on|is|:|=)?\s*(\/[\w\-./]*)/gi;
+// A line none of the patterns above can match: one cheap test, no allocation, so a server
+// printing a flood of ordinary log lines costs a scan, not a dozen regex runs a line.
+const mayAnnounce = /:\/\/|port|endpoint|path|route|mounted|localhost:\d|\]:\d|::|\d\.\d{1,3}:\d|(?:^|[\s=(])\*?:\d/i;
 
 function validPort(text: string | undefined): number | undefined {
 	const port = Number(text);
@@ -47,6 +50,10 @@ function pushUnique<T>(list: T[], value: T | undefined): void {
 export function parseAnnounced(lines: readonly string[]): Announced {
 	const announced: Announced = {urls: [], ports: [], paths: [], hostPorts: []};
 	for (const line of lines) {
+		if (!mayAnnounce.test(line)) {
+			continue;
+		}
+
 		// An error naming an address is not an announcement: `listen EADDRINUSE: … 127.0.0.1:3000`.
 		if (/EADDRINUSE|EACCES|already in use|\berror\b/i.test(line)) {
 			continue;

@@ -45,16 +45,39 @@ export class OutputTail {
 		this.#limit = limit;
 	}
 
-	/** Feed a chunk; returns the complete lines it finished (each capped). */
-	push(stream: StreamName, chunk: string): string[] {
+	/**
+	 * Feed a chunk; returns the complete lines it finished (each capped). With `all` false
+	 * (nobody listens to lines) only the lines the tail keeps are made into strings: a flood
+	 * of output costs a scan for newlines, not a string per line.
+	 */
+	push(stream: StreamName, chunk: string, all = true): string[] {
 		const partial = this.#partial[stream];
-		const parts = chunk.split('\n');
-		const rest = parts.pop() ?? '';
-		const finished = parts.map(part => {
+		const last = chunk.lastIndexOf('\n');
+		if (last === -1) {
+			keep(partial, chunk);
+			return [];
+		}
+
+		// Where the complete lines this chunk finishes start: all of them, or the last `limit`.
+		let from = 0;
+		if (!all) {
+			let newline = last;
+			for (let count = 0; count < this.#limit && newline !== -1; count++) {
+				newline = newline === 0 ? -1 : chunk.lastIndexOf('\n', newline - 1);
+			}
+
+			if (newline !== -1) {
+				from = newline + 1;
+				partial.text = '';
+				partial.cut = false;
+			}
+		}
+
+		const finished = chunk.slice(from, last).split('\n').map(part => {
 			keep(partial, part);
 			return take(partial);
 		});
-		keep(partial, rest);
+		keep(partial, chunk.slice(last + 1));
 		// Only the last `limit` can stay; the listeners still see every line.
 		for (const line of finished.length > this.#limit ? finished.slice(-this.#limit) : finished) {
 			this.#add(stream, line);

@@ -3,6 +3,9 @@ import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.j
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 
+/** At most one activity notice per this period while output streams in. */
+const activityEveryMs = 50;
+
 export type ServerExit = {
 	/** Exit code, or undefined when it died of a signal. */
 	code: number | undefined;
@@ -63,6 +66,29 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	const lineListeners = new Set<ServerOutputListener>();
 	let exit: ServerExit | undefined;
 	const streamsEnded: Array<Promise<void>> = [];
+	// Activity is told at once, then at most every activityEveryMs while output keeps coming
+	// (and once more after it stops): a flood of output must not become a flood of probes.
+	let activityTimer: NodeJS.Timeout | undefined;
+	let activityMissed = false;
+	const activity = () => {
+		if (activityTimer) {
+			activityMissed = true;
+			return;
+		}
+
+		for (const listener of activityListeners) {
+			listener();
+		}
+
+		activityTimer = setTimeout(() => {
+			activityTimer = undefined;
+			if (activityMissed) {
+				activityMissed = false;
+				activity();
+			}
+		}, activityEveryMs);
+		activityTimer.unref();
+	};
 
 	for (const name of ['stdout', 'stderr'] as const) {
 		const stream = subprocess[name];
@@ -79,15 +105,13 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 				options.onLogFailure?.(failure);
 			}
 
-			for (const line of tail.push(name, chunk)) {
+			for (const line of tail.push(name, chunk, lineListeners.size > 0)) {
 				for (const listener of lineListeners) {
 					listener(line, name);
 				}
 			}
 
-			for (const listener of activityListeners) {
-				listener();
-			}
+			activity();
 		});
 		streamsEnded.push(new Promise(resolve => {
 			const finish = () => {
