@@ -8,6 +8,8 @@
  * messages, doctor's output); the client itself always gets the real URL.
  */
 
+import type {LogFn, Logger} from './log-types.js';
+
 export const mask = '***';
 
 // A URL in free text: scheme://…, up to whitespace, a quote, a backslash (JSON escapes) or <>`.
@@ -78,4 +80,55 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 	}
 
 	return result.replace(urlPattern, redactOne);
+}
+
+function redactValue(value: unknown, secrets: readonly string[], depth: number): unknown {
+	if (typeof value === 'string') {
+		return redactText(value, secrets);
+	}
+
+	if (depth > 3 || value === null || typeof value !== 'object' || value instanceof Error) {
+		return value;
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => redactValue(item, secrets, depth + 1));
+	}
+
+	if (value instanceof URL) {
+		return redactUrl(value);
+	}
+
+	return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, secrets, depth + 1)]));
+}
+
+/**
+ * A logger that redacts every message and field before handing it on: what the library
+ * gives any logger (a library user's own pino too) is already free of secrets.
+ */
+export function redactingLogger(logger: Logger, secrets: readonly string[] = []): Logger {
+	const wrap = (level: 'debug' | 'info' | 'warn' | 'error'): LogFn => {
+		const method = logger[level].bind(logger) as (fields: Record<string, unknown> | string, message?: string) => void;
+		return ((fieldsOrMessage: Record<string, unknown> | string, message?: string) => {
+			if (logger.isLevelEnabled?.(level) === false) {
+				return;
+			}
+
+			if (typeof fieldsOrMessage === 'string') {
+				method(redactText(fieldsOrMessage, secrets));
+			} else if (message === undefined) {
+				method(redactValue(fieldsOrMessage, secrets, 0) as Record<string, unknown>);
+			} else {
+				method(redactValue(fieldsOrMessage, secrets, 0) as Record<string, unknown>, redactText(message, secrets));
+			}
+		}) as LogFn;
+	};
+
+	return {
+		debug: wrap('debug'),
+		info: wrap('info'),
+		warn: wrap('warn'),
+		error: wrap('error'),
+		...(logger.isLevelEnabled ? {isLevelEnabled: logger.isLevelEnabled.bind(logger)} : {}),
+	};
 }

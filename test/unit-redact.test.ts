@@ -1,6 +1,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {redactText, redactUrl} from '../src/redact.js';
+import {redactingLogger, redactText, redactUrl} from '../src/redact.js';
+import type {Logger} from '../src/log-types.js';
 import {maxLineLength, OutputTail} from '../src/server/output-tail.js';
 import {otherSchemeProbe} from '../src/diagnose/scheme.js';
 
@@ -48,6 +49,24 @@ describe('redactUrl / redactText', () => {
 	it('is idempotent', () => {
 		const once = redactText('http://a:b@h/m?x=1 and Bearer zzz-top', ['zzz-top']);
 		assert.equal(redactText(once, ['zzz-top']), once);
+	});
+});
+
+describe('redactingLogger', () => {
+	it('redacts messages and fields (nested too) before any logger sees them; skips disabled levels', () => {
+		const seen: unknown[][] = [];
+		const record = (...args: unknown[]) => {
+			seen.push(args);
+		};
+		const inner = {debug: record, info: record, warn: record, error: record, isLevelEnabled: (level: string) => level !== 'debug'} as unknown as Logger;
+		const logger = redactingLogger(inner, ['Bearer s3cr3t']);
+		logger.info({url: 'http://a:pw@h/m?t=1', stderr: ['auth Bearer s3cr3t'], nested: {at: new URL('http://h/m?k=v')}, n: 3}, 'ready http://h/m?t=1');
+		logger.warn('plain http://u:pw@h/');
+		logger.debug('never http://u:pw@h/');
+		assert.deepEqual(seen, [
+			[{url: 'http://a:***@h/m?t=***', stderr: ['auth ***'], nested: {at: 'http://h/m?k=***'}, n: 3}, 'ready http://h/m?t=***'],
+			['plain http://u:***@h/'],
+		]);
 	});
 });
 
