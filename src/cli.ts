@@ -19,7 +19,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 		const {main} = await import('./cli-main.js');
 		code = await main(args, version);
 	} catch (error) {
-		process.stderr.write(`mcp-launch: internal error: ${(error as Error).message ?? String(error)}\n`);
+		const {redactText} = await import('./redact.js');
+		process.stderr.write(`mcp-launch: internal error: ${redactText((error as Error).message ?? String(error))}\n`);
 		code = 1;
 	}
 }

@@ -8,8 +8,9 @@ import {type AnswerVerdict, classifyAnswer} from './diagnose/answer.js';
 import {verdictOf} from './doctor-verdict.js';
 import {causeLabels} from './diagnose/format.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
-import {detectSchemeMismatch, otherScheme, type SchemeMismatch} from './diagnose/scheme.js';
+import {detectSchemeMismatch, otherSchemeProbe, type SchemeMismatch} from './diagnose/scheme.js';
 import type {Diagnosis} from './diagnose/types.js';
+import {redactText} from './redact.js';
 
 export type DoctorStep = 'address' | 'resolve' | 'addresses' | 'listener' | 'endpoint' | 'path' | 'scheme';
 
@@ -183,7 +184,8 @@ async function confirmedScheme(results: AddressResult[], url: URL, probe: NonNul
 		}
 
 		try {
-			await probe(otherScheme(url), {timeoutMs, address: result.address, ...(headers ? {headers} : {})});
+			const other = otherSchemeProbe(url, headers);
+			await probe(other.url, {timeoutMs, address: result.address, ...(other.headers ? {headers: other.headers} : {})});
 			return {mismatch: suspect, confirmed: true};
 		} catch {
 			if (suspect.confidence === 'certain') {
@@ -220,5 +222,5 @@ export function formatDoctor(report: DoctorReport): string {
 		lines.push(`fix: ${verdict.fix}`);
 	}
 
-	return lines.join('\n');
+	return redactText(lines.join('\n'));
 }

@@ -1,3 +1,5 @@
+import {redactText} from './redact.js';
+
 /** Stable discriminators for {@link LaunchError}. */
 export type LaunchErrorCode =
 	/** The server exited (or could not be spawned) before its endpoint answered. */
@@ -17,7 +19,8 @@ export type LaunchErrorCode =
 
 /**
  * The one error class mcp-launch throws for a failed launch. `code` is stable; `message`
- * is for people and names the evidence and the fix; `details` holds the evidence for machines.
+ * is for people and names the evidence and the fix, with URL passwords and query values
+ * redacted; `details` holds the evidence for machines.
  *
  * @example
  * try { await launch(options) } catch (error) {
@@ -30,7 +33,7 @@ export class LaunchError extends Error {
 	readonly details: Readonly<Record<string, unknown>>;
 
 	constructor(code: LaunchErrorCode, message: string, options: {cause?: unknown; details?: Record<string, unknown>} = {}) {
-		super(message, options.cause === undefined ? undefined : {cause: options.cause});
+		super(redactText(message), options.cause === undefined ? undefined : {cause: options.cause});
 		this.code = code;
 		this.details = options.details ?? {};
 	}

@@ -1,4 +1,4 @@
-import {createWriteStream, openSync, type WriteStream} from 'node:fs';
+import {openServerLogFile, type ServerLog} from './server/server-log.js';
 import {LaunchError} from './errors.js';
 import {OptionError, shown} from './option-error.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions, type ServerPlan} from './options.js';
@@ -159,30 +159,13 @@ async function placeServers(plans: readonly ServerPlan[]): Promise<PlacedServer[
 	}));
 }
 
-function openServerLog(file: string | undefined): WriteStream | undefined {
-	if (file === undefined) {
-		return undefined;
-	}
-
-	let fd: number;
-	try {
-		fd = openSync(file, 'a');
-	} catch (error) {
-		throw new OptionError('--server-log', `Expected \`--server-log\` to be a file that can be appended to, got \`${shown(file)}\` (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-	}
-
-	return createWriteStream('', {fd, flags: 'a'});
+/** Append-only, never a symlink, created 0600, written without blocking (see server-log.ts). */
+function openServerLog(file: string | undefined): ServerLog | undefined {
+	return file === undefined ? undefined : openServerLogFile(file);
 }
 
-async function closeLog(log: WriteStream | undefined): Promise<void> {
-	if (!log) {
-		return;
-	}
-
-	await new Promise<void>(resolve => {
-		log.end(() => resolve());
-		log.once('error', () => resolve());
-	});
+async function closeLog(log: ServerLog | undefined): Promise<void> {
+	log?.close();
 }
 
 /** Gate on every server at once; the first failure stops the others and is the one reported. */

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type {Logger} from './log-types.js';
+import {redactText} from './redact.js';
 
 export type LogFormat = 'pretty' | 'json';
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -45,8 +46,8 @@ class TerminalStatus implements StatusLine {
 	}
 
 	set(text: string) {
-		this.#text = text;
-		this.#destination.write(`\r\u001B[2K${prefix}${text}`);
+		this.#text = redactText(text);
+		this.#destination.write(`\r\u001B[2K${prefix}${this.#text}`);
 	}
 
 	clear() {
@@ -72,12 +73,19 @@ const noStatus: StatusLine = {set() {}, clear() {}};
 /**
  * The CLI's logger: pino writing synchronously to stderr (fd 2), as JSON lines or as
  * short human lines. Synchronous, in-thread: no worker transport, nothing lost on exit.
- * stdout is never touched; it belongs to the client.
+ * stdout is never touched; it belongs to the client. Every line is redacted on its way out
+ * (URL passwords and query values, and each of `secrets`, e.g. `--header` values): whatever
+ * a message or a field holds, and at every level.
  */
-export function createLogger({level, format}: {level: LogLevel; format: LogFormat}): {logger: Logger; status: StatusLine} {
+export function createLogger({level, format, secrets = []}: {level: LogLevel; format: LogFormat; secrets?: readonly string[]}): {logger: Logger; status: StatusLine} {
 	const destination = pino.destination({dest: 2, sync: true});
 	if (format === 'json') {
-		return {logger: pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, destination), status: noStatus};
+		const json = {
+			write(line: string) {
+				destination.write(redactText(line, secrets));
+			},
+		};
+		return {logger: pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json), status: noStatus};
 	}
 
 	const tty = process.stderr.isTTY === true;
@@ -86,7 +94,7 @@ export function createLogger({level, format}: {level: LogLevel; format: LogForma
 	const terminal = tty ? new TerminalStatus(destination) : undefined;
 	const pretty = {
 		write(line: string) {
-			const text = formatPretty(JSON.parse(line) as {level: number; msg?: string}, eol);
+			const text = redactText(formatPretty(JSON.parse(line) as {level: number; msg?: string}, eol), secrets);
 			if (terminal) {
 				terminal.around(text);
 			} else {

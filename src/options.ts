@@ -4,6 +4,7 @@ import {expected, OptionError, shown} from './option-error.js';
 import {toHeaders} from './workflow/headers.js';
 import {fillArgv, fillShellCommand} from './workflow/placeholders.js';
 import {type Logger, silentLogger} from './log-types.js';
+import {redactingLogger} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 
 /** One server of a launch. */
@@ -271,7 +272,8 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		cwd: options.cwd ?? process.cwd(),
 		env: options.env ?? process.env,
 		signal: options.signal,
-		logger: options.logger ?? silentLogger,
+		// Whatever logger it is, it never sees a URL password, a query value or a header value.
+		logger: options.logger ? redactingLogger(options.logger, Object.values(options.headers ?? {})) : silentLogger,
 		echoServerOutput: options.echoServerOutput ?? false,
 		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),

@@ -9,6 +9,7 @@ import {startGuardian} from '../lifecycle/guardian.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
 import {shown} from '../option-error.js';
+import {redactText} from '../redact.js';
 import {checkSingles, commonOptions, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
 
 /**
@@ -83,7 +84,8 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
-		process.stdout.write(`${parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report)}\n`);
+		// Redacted: URL passwords and query values, and the header values, never reach the output.
+		process.stdout.write(`${redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), Object.values(headers))}\n`);
 		return report.exitCode;
 	} finally {
 		await server?.stop(defaults.killTimeoutMs);

@@ -114,7 +114,7 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 
 	const client = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)];
 	const format = parsed['log-format'] as LogFormat;
-	const {logger, status} = createLogger({level, format});
+	const {logger, status} = createLogger({level, format, secrets: Object.values(headers)});
 	const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
 
 	const controller = new AbortController();

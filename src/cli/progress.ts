@@ -1,5 +1,6 @@
 import {formatDuration} from '../duration.js';
 import type {StatusLine} from '../log.js';
+import {redactUrl} from '../redact.js';
 
 /** Start showing a waiting line after this long: fast servers never cause a flicker. */
 const quietMs = 1000;
@@ -10,7 +11,7 @@ export function waitingProgress(status: StatusLine) {
 	let timer: NodeJS.Timeout | undefined;
 	let pending: string[] = [];
 	let start = 0;
-	const draw = () => status.set(`waiting for ${pending.join(', ')} (${formatDuration(performance.now() - start)})`);
+	const draw = () => status.set(`waiting for ${pending.map(url => redactUrl(url)).join(', ')} (${formatDuration(performance.now() - start)})`);
 	return {
 		waiting(urls: string[]) {
 			pending = [...urls];

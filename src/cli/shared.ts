@@ -3,6 +3,7 @@ import type {LaunchErrorCode} from '../errors.js';
 import {logLevels} from '../log.js';
 import {defaults} from '../defaults.js';
 import {OptionError, oneLine, shown} from '../option-error.js';
+import {redactText} from '../redact.js';
 
 /** Exit codes, documented in the README. */
 export const exitCodes: Record<LaunchErrorCode | 'USAGE' | 'INTERNAL', number> = {
@@ -26,7 +27,7 @@ export function isUsageError(error: unknown): error is Error {
 
 /** One line on stderr naming the flag and the expected form, and the way to the help. */
 export function usage(message: string, command = 'mcp-launch'): number {
-	process.stderr.write(`mcp-launch: ${oneLine(message)} (see ${command} --help)\n`);
+	process.stderr.write(`mcp-launch: ${redactText(oneLine(message))} (see ${command} --help)\n`);
 	return exitCodes.USAGE;
 }
 

@@ -52,7 +52,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 		throw error;
 	}
 
-	const {logger} = createLogger({level, format: parsed['log-format'] as LogFormat});
+	const {logger} = createLogger({level, format: parsed['log-format'] as LogFormat, secrets: Object.values(headers)});
 	const controller = new AbortController();
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.on(signal, () => controller.abort(signal));

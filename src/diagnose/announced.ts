@@ -82,6 +82,9 @@ const hostPortPatterns: Array<[RegExp, (match: RegExpExecArray) => string]> = [
 const portWordPattern = /\bport\b\s*(?:[:=#]|is|number)?\s*(\d{1,5})\b/i;
 const envPortPattern = /\bPORT=(\d{1,5})\b/;
 const pathWordPattern = /(?:\b(?:endpoint|path|route|mounted|use(?: the)?)\b\s*(?:at|on|is|:|=)?\s*|\w*Path:\s*)(\/[\w\-./]*)/i;
+// A line none of the patterns above can match: one cheap test and no allocation, so a server
+// that floods its output with ordinary log lines costs a scan, not a dozen regex runs a line.
+const mayAnnounce = /:\/\/|port|endpoint|path|route|mounted|\buse\b|localhost:\d|\]:\d|::|\d\.\d{1,3}:\d|(?:^|[\s=(])\*?:\d/i;
 
 function validPort(text: string | undefined): number | undefined {
 	const port = Number(text);
@@ -171,7 +174,7 @@ export function readAnnouncement(line: string, options: AnnounceOptions = {}): A
 }
 
 function readCandidate(line: string, options: AnnounceOptions): Candidate | undefined {
-	if (line.trim() === '' || failurePattern.test(line) || accessLogPattern.test(line)) {
+	if (!mayAnnounce.test(line) || line.trim() === '' || failurePattern.test(line) || accessLogPattern.test(line)) {
 		return undefined;
 	}
 

@@ -20,6 +20,22 @@ export function otherScheme(url: URL): URL {
 	return new URL(scheme + url.href.slice(url.protocol.length));
 }
 
+/**
+ * What a probe of {@link otherScheme} may send. On a downgrade (https → plain http) neither
+ * the user's headers nor the URL's userinfo (which Node sends as Basic auth): credentials
+ * would travel in clear text where the client itself would never send them.
+ */
+export function otherSchemeProbe(url: URL, headers: Record<string, string> | undefined): {url: URL; headers: Record<string, string> | undefined} {
+	const other = otherScheme(url);
+	if (url.protocol !== 'https:') {
+		return {url: other, headers};
+	}
+
+	other.username = '';
+	other.password = '';
+	return {url: other, headers: undefined};
+}
+
 function texts(error: ErrorLike): {codes: string[]; message: string} {
 	const codes: string[] = [];
 	const messages: string[] = [];

@@ -1,4 +1,3 @@
-import type {WriteStream} from 'node:fs';
 import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
@@ -14,6 +13,7 @@ import {parseAnnounced} from '../diagnose/announced.js';
 import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
 import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
+import type {ServerLog} from './server-log.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
 
 /** How long to let a dead server's pipes drain so its last words are in the tail. */
@@ -52,7 +52,7 @@ export type ServerSetup = {
 	url: URL;
 	env: Record<string, string | undefined>;
 	cwd: string;
-	log: WriteStream | undefined;
+	log: ServerLog | undefined;
 	killTimeoutMs: number;
 	logger: Logger;
 };
@@ -69,7 +69,7 @@ export class ManagedServer {
 	/** Spawn the server; it runs only once the launch's guardian knows its process group. */
 	constructor(setup: ServerSetup, guardian: Guardian) {
 		this.setup = setup;
-		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, held: true});
+		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, held: true, onLogFailure: message => setup.logger.warn({server: setup.name}, message)});
 		guardian.addGroup(this.process.pid);
 		this.process.release();
 		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);

@@ -1,53 +1,113 @@
 export type StreamName = 'stdout' | 'stderr';
 
-const maxLineLength = 1000;
+/** Longest line kept (and handed to line listeners); the rest of a longer line is dropped, marked with `…`. */
+export const maxLineLength = 1000;
+const truncated = '…';
+
+type Partial = {text: string; cut: boolean};
+
+/** Add to the unterminated line, never holding more than maxLineLength of it. */
+function keep(partial: Partial, more: string): void {
+	if (partial.cut || more === '') {
+		return;
+	}
+
+	const room = maxLineLength - partial.text.length;
+	if (more.length > room) {
+		partial.text += more.slice(0, room);
+		partial.cut = true;
+	} else {
+		partial.text += more;
+	}
+}
+
+/** The line is complete: hand it over (without a CR of a CRLF, marked if cut) and start afresh. */
+function take(partial: Partial): string {
+	const text = partial.text.endsWith('\r') ? partial.text.slice(0, -1) : partial.text;
+	const line = partial.cut ? `${text}${truncated}` : text;
+	partial.text = '';
+	partial.cut = false;
+	return line;
+}
 
 /**
- * The last lines a process printed, per stream, in bounded memory. Partial lines are
- * held until their newline arrives (or the stream ends).
+ * The last lines a process printed, per stream, in bounded memory, whatever it prints:
+ * at most `limit` lines of at most {@link maxLineLength} characters, plus the start of the
+ * line not yet ended (a 50 MB line without a newline costs 1000 characters, not 50 MB).
  */
 export class OutputTail {
 	readonly #limit: number;
 	readonly #lines: Record<StreamName, string[]> = {stdout: [], stderr: []};
-	readonly #partial: Record<StreamName, string> = {stdout: '', stderr: ''};
+	/** The start of the unterminated line, and whether more of it was dropped. */
+	readonly #partial: Record<StreamName, Partial> = {stdout: {text: '', cut: false}, stderr: {text: '', cut: false}};
 
 	constructor(limit: number) {
 		this.#limit = limit;
 	}
 
-	/** Feed a chunk; returns the complete lines it finished. */
-	push(stream: StreamName, chunk: string): string[] {
-		const text = this.#partial[stream] + chunk;
-		const parts = text.split(/\r?\n/);
-		this.#partial[stream] = (parts.pop() ?? '').slice(-maxLineLength);
-		for (const line of parts) {
+	/**
+	 * Feed a chunk; returns the complete lines it finished (each capped). With `all` false
+	 * (nobody listens to lines) only the lines the tail keeps are made into strings: a flood
+	 * of output costs a scan for newlines, not a string per line.
+	 */
+	push(stream: StreamName, chunk: string, all = true): string[] {
+		const partial = this.#partial[stream];
+		const last = chunk.lastIndexOf('\n');
+		if (last === -1) {
+			keep(partial, chunk);
+			return [];
+		}
+
+		// Where the complete lines this chunk finishes start: all of them, or the last `limit`.
+		let from = 0;
+		if (!all) {
+			let newline = last;
+			for (let count = 0; count < this.#limit && newline !== -1; count++) {
+				newline = newline === 0 ? -1 : chunk.lastIndexOf('\n', newline - 1);
+			}
+
+			if (newline !== -1) {
+				from = newline + 1;
+				partial.text = '';
+				partial.cut = false;
+			}
+		}
+
+		const finished = chunk.slice(from, last).split('\n').map(part => {
+			keep(partial, part);
+			return take(partial);
+		});
+		keep(partial, chunk.slice(last + 1));
+		// Only the last `limit` can stay; the listeners still see every line.
+		for (const line of finished.length > this.#limit ? finished.slice(-this.#limit) : finished) {
 			this.#add(stream, line);
 		}
 
-		return parts;
+		return finished;
 	}
 
 	/** The stream ended: keep what is left of an unterminated line. */
 	end(stream: StreamName): string | undefined {
-		const rest = this.#partial[stream];
-		this.#partial[stream] = '';
-		if (rest !== '') {
-			this.#add(stream, rest);
-			return rest;
+		const partial = this.#partial[stream];
+		if (partial.text === '' && !partial.cut) {
+			return undefined;
 		}
 
-		return undefined;
+		const rest = take(partial);
+		this.#add(stream, rest);
+		return rest;
 	}
 
 	/** The last `count` lines of one stream, with the unterminated line if any. */
 	lines(stream: StreamName, count = this.#limit): string[] {
-		const all = this.#partial[stream] === '' ? this.#lines[stream] : [...this.#lines[stream], this.#partial[stream]];
+		const partial = this.#partial[stream];
+		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], partial.cut ? `${partial.text}${truncated}` : partial.text];
 		return all.slice(-count);
 	}
 
 	#add(stream: StreamName, line: string) {
 		const lines = this.#lines[stream];
-		lines.push(line.length > maxLineLength ? `${line.slice(0, maxLineLength)}…` : line);
+		lines.push(line);
 		if (lines.length > this.#limit) {
 			lines.shift();
 		}

@@ -1,7 +1,10 @@
 import {spawn} from 'node:child_process';
-import type {WriteStream} from 'node:fs';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
+import type {ServerLog} from './server-log.js';
+
+/** At most one activity notice per this period while output streams in. */
+const activityEveryMs = 50;
 
 export type ServerExit = {
 	/** Exit code, or undefined when it died of a signal. */
@@ -38,8 +41,10 @@ export type SpawnServerOptions = {
 	cwd: string;
 	env: Record<string, string | undefined>;
 	tailLines: number;
-	/** An already opened log file to append all output to. */
-	log?: WriteStream | undefined;
+	/** An already opened log file to append all output to (shared by every server of a launch). */
+	log?: ServerLog | undefined;
+	/** Told once if writing to the log fails; the output is still read and kept in the tail. */
+	onLogFailure?: (message: string) => void;
 	/** Hold the command until release() (to tell a guardian first). Default: it runs at once. */
 	held?: boolean;
 };
@@ -70,6 +75,29 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	const lineListeners = new Set<ServerOutputListener>();
 	let exit: ServerExit | undefined;
 	const streamsEnded: Array<Promise<void>> = [];
+	// Activity is told at once, then at most every activityEveryMs while output keeps coming
+	// (and once more after it stops): a flood of output must not become a flood of probes.
+	let activityTimer: NodeJS.Timeout | undefined;
+	let activityMissed = false;
+	const activity = () => {
+		if (activityTimer) {
+			activityMissed = true;
+			return;
+		}
+
+		for (const listener of activityListeners) {
+			listener();
+		}
+
+		activityTimer = setTimeout(() => {
+			activityTimer = undefined;
+			if (activityMissed) {
+				activityMissed = false;
+				activity();
+			}
+		}, activityEveryMs);
+		activityTimer.unref();
+	};
 
 	for (const name of ['stdout', 'stderr'] as const) {
 		const stream = subprocess[name];
@@ -77,18 +105,22 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 			continue;
 		}
 
+		// Read as fast as it comes, whatever happens to it next: a server must never block on a
+		// full pipe. Nothing here holds more than a bounded tail (see OutputTail).
 		stream.setEncoding('utf8');
 		stream.on('data', (chunk: string) => {
-			options.log?.write(chunk);
-			for (const line of tail.push(name, chunk)) {
+			const failure = options.log?.write(chunk);
+			if (failure !== undefined) {
+				options.onLogFailure?.(failure);
+			}
+
+			for (const line of tail.push(name, chunk, lineListeners.size > 0)) {
 				for (const listener of lineListeners) {
 					listener(line, name);
 				}
 			}
 
-			for (const listener of activityListeners) {
-				listener();
-			}
+			activity();
 		});
 		streamsEnded.push(new Promise(resolve => {
 			const finish = () => {
