@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import {type ProbeAnswer, probeBound, ProbeError, type ProbeOptions} from './probe.js';
+import {isCertificateError, type ProbeAnswer, probeBound, ProbeError, type ProbeOptions} from './probe.js';
 
 /** The newest protocol version this client speaks; servers answer with the one they chose. */
 export const handshakeProtocolVersion = '2025-06-18';
@@ -99,7 +99,14 @@ async function handshake(url: URL, options: ProbeOptions, signal: AbortSignal): 
 		method: 'initialize',
 		params: {protocolVersion: handshakeProtocolVersion, capabilities: {}, clientInfo: {name: 'mcp-launch', version: '0'}},
 	});
-	const reply = await send(url, 'POST', headers, initialize, signal, verify);
+	const reply = await send(url, 'POST', headers, initialize, signal, verify).catch((error: unknown) => {
+		if (verify && isCertificateError(error)) {
+			const code = (error as ProbeError).code;
+			throw new ProbeError(code, `the certificate could not be verified (${code}), so the --header values are not sent to it (the handshake needs them): let it verify (NODE_EXTRA_CA_CERTS adds a local CA) or pass --insecure`);
+		}
+
+		throw error;
+	});
 	if (reply.status < 200 || reply.status > 299) {
 		throw new ProbeError('EHANDSHAKE', `initialize answered HTTP ${reply.status}: ${reply.body.slice(0, 200)}`);
 	}

@@ -325,12 +325,12 @@ function readSnippet(response: http.IncomingMessage, done: (text: string) => voi
  * worth). A failure is remembered for a second, so an unresolvable name costs one lookup
  * per second, not one per probe.
  */
-export function cachedLookup(failureTtlMs = 1000): net.LookupFunction {
+export function cachedLookup({failureTtlMs = 1000, resolve = (host: string) => dns.promises.lookup(host, {all: true, order: 'verbatim'})}: {failureTtlMs?: number; resolve?: (host: string) => Promise<dns.LookupAddress[]>} = {}): net.LookupFunction {
 	const cache = new Map<string, Promise<dns.LookupAddress[]>>();
 	return ((hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
 		let entry = cache.get(hostname);
 		if (!entry) {
-			entry = dns.promises.lookup(hostname, {all: true, order: 'verbatim'});
+			entry = resolve(hostname);
 			cache.set(hostname, entry);
 			entry.catch(() => {
 				setTimeout(() => cache.delete(hostname), failureTtlMs).unref();

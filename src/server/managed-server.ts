@@ -12,6 +12,7 @@ import {checkAddresses, connectProbe, hostOf, portOf, workingUrl} from '../diagn
 import {parseAnnounced} from '../diagnose/announced.js';
 import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
 import {classifyAnswer} from '../diagnose/answer.js';
+import {escapedListener} from './escaped.js';
 import {formatTail} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
@@ -245,6 +246,12 @@ export class ManagedServer {
 		}
 
 		setup.logger.debug({server: setup.name, durationMs: stopped.durationMs, signal: stopped.signal}, `${setup.label} stopped in ${formatDuration(stopped.durationMs)}`);
+		// It answered, so it listened: if something still does once the group is gone, it escaped it.
+		const escaped = this.ready ? await escapedListener(setup.url) : undefined;
+		if (escaped) {
+			setup.logger.warn({server: setup.name, url: setup.url.href}, `${setup.label}: ${escaped} after its process group was stopped: a process left the group (setsid, a daemon), so mcp-launch could not stop it; stop it yourself, and keep the server in the foreground of its command`);
+		}
+
 		return stopped;
 	}
 }
