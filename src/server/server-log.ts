@@ -41,7 +41,7 @@ function kindOf(mode: number): string | undefined {
  * Throws an OptionError with one line naming the flag on any of these.
  */
 export function openServerLogFile(file: string): ServerLog {
-	const refuse = (why: string) => new OptionError('--server-log', `Expected \`--server-log\` to be a regular file to append to, got \`${shown(file)}\` (${why})`);
+	const refuse = (why: string) => new OptionError('--server-log', `Expected \`--server-log\` to be a regular file that can be appended to, got \`${shown(file)}\` (${why})`);
 	let fd: number;
 	try {
 		fd = openSync(file, flags, 0o600);
