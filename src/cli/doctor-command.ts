@@ -9,12 +9,13 @@ import {startGuardian} from '../lifecycle/guardian.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
 import {commonOptions, list, usage, UsageError} from './shared.js';
+import type {EvidenceSource} from '../platform.js';
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
  * setup that is already running, or one it starts. Exit 0 healthy, 1 a problem, 2 usage.
  */
-export async function doctorCommand(argv: string[], version: string): Promise<number> {
+export async function doctorCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
 	let url: URL;
 	let timeoutMs: number;
 	let waitMs: number;
@@ -56,7 +57,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 	}
 
 	const command = parsed.server === undefined ? undefined : expandServerCommand(parsed.server);
-	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines});
+	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines, evidenceSource: source});
 	const guardian = server ? startGuardian(server.pid, defaults.killTimeoutMs) : undefined;
 	try {
 		if (server) {
@@ -71,6 +72,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 		const report = await doctor(url, {
 			timeoutMs,
 			headers,
+			...(source ? {evidenceSource: source} : {}),
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 		});
 		process.stdout.write(`${parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report)}\n`);

@@ -1,5 +1,6 @@
 import {formatDuration} from '../duration.js';
 import {groupAlive} from '../lifecycle/process-group.js';
+import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
@@ -165,6 +166,8 @@ export type GatherOptions = {
 	headers?: Record<string, string>;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
+	/** Where the sockets and live members are read: /proc or lsof. Default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -175,14 +178,14 @@ export type GatherOptions = {
 export async function gatherTimeoutEvidence(options: GatherOptions): Promise<TimeoutEvidence> {
 	const {url, server} = options;
 	const exit = server.exit();
-	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid));
+	const source = options.evidenceSource ?? defaultEvidenceSource();
+	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid, {source}));
 	const addresses = await checkAddresses(url, {
 		timeoutMs: options.probeTimeoutMs ?? 1_000,
 		...(options.headers ? {headers: options.headers} : {}),
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),
 	});
-	const supported = process.platform === 'linux' || process.platform === 'darwin';
 	const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
 	return {
 		url,
@@ -191,7 +194,7 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(options.lastError ? {lastError: options.lastError} : {}),
 		addresses,
 		server: {pid: server.pid, alive, ...(exit ? {exit} : {})},
-		...(supported ? {treeListeners: listeningPortsOfGroup(server.pid), portListeners: listeners(portOf(url))} : {}),
+		...(source ? {treeListeners: listeningPortsOfGroup(server.pid, {source}), portListeners: listeners(portOf(url), {source})} : {}),
 		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
 		tail,
 	};

@@ -14,6 +14,7 @@ import {announcedPortMismatch, parseAnnounced} from '../diagnose/announced.js';
 import {classifyAnswer} from '../diagnose/answer.js';
 import {formatTail} from './output-tail.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
+import type {EvidenceSource} from '../platform.js';
 
 /** How long to let a dead server's pipes drain so its last words are in the tail. */
 const drainMs = 250;
@@ -53,6 +54,8 @@ export type ServerSetup = {
 	log: WriteStream | undefined;
 	killTimeoutMs: number;
 	logger: Logger;
+	/** Where process and socket facts come from; default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -67,7 +70,7 @@ export class ManagedServer {
 
 	constructor(setup: ServerSetup) {
 		this.setup = setup;
-		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log});
+		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, evidenceSource: setup.evidenceSource});
 		this.guardian = startGuardian(this.process.pid, setup.killTimeoutMs);
 		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: this.guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);
 	}
@@ -158,7 +161,7 @@ export class ManagedServer {
 			const {explainCrash} = await import('../diagnose/crash.js');
 			const {listeners} = await import('../diagnose/port-owner.js');
 			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
-			const crash = explainCrash(exit, tail, {findOccupants: listeners});
+			const crash = explainCrash(exit, tail, {findOccupants: port => listeners(port, {source: setup.evidenceSource})});
 			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered: ${crash.message}\nfix: ${crash.fix}\n${formatTail(server.tail, shownLines)}`, {
 				cause: error,
 				details: {server: setup.name, exitCode: exit.code, signal: exit.signal, crashCause: crash.kind, ...(crash.port === undefined ? {} : {port: crash.port}), ...tail},
@@ -183,6 +186,7 @@ export class ManagedServer {
 				attempts: Number(error.details.attempts),
 				...(error.cause instanceof Error ? {lastError: error.cause} : {}),
 				server,
+				evidenceSource: setup.evidenceSource,
 			});
 			const diagnosis = diagnoseTimeout(evidence);
 			const message = `${setup.label === 'server' ? '' : `${setup.label}: `}${error.message}\n${formatDiagnosis(diagnosis)}`;

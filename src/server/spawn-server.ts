@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process';
 import type {WriteStream} from 'node:fs';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
+import type {EvidenceSource} from '../platform.js';
 
 export type ServerExit = {
 	/** Exit code, or undefined when it died of a signal. */
@@ -38,6 +39,8 @@ export type SpawnServerOptions = {
 	tailLines: number;
 	/** An already opened log file to append all output to. */
 	log?: WriteStream | undefined;
+	/** How teardown tells zombies apart: /proc or lsof. Default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -139,7 +142,7 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 				return {signal: undefined, durationMs: 0, leftover: false};
 			}
 
-			return terminateGroup(pid, killTimeoutMs, exited);
+			return terminateGroup(pid, killTimeoutMs, exited, {source: options.evidenceSource});
 		},
 	};
 }
