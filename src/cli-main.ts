@@ -1,7 +1,8 @@
 import {launchCommand} from './cli/launch-command.js';
+import type {EvidenceSource} from './platform.js';
 
 /** The whole CLI: argv in, exit code out. Only cli.ts exits the process. */
-export async function main(argv: string[], version: string): Promise<number> {
+export async function main(argv: string[], version: string, source: EvidenceSource): Promise<number> {
 	switch (argv[0]) {
 		case 'wait': {
 			const {waitCommand} = await import('./cli/wait-command.js');
@@ -10,11 +11,11 @@ export async function main(argv: string[], version: string): Promise<number> {
 
 		case 'doctor': {
 			const {doctorCommand} = await import('./cli/doctor-command.js');
-			return doctorCommand(argv.slice(1), version);
+			return doctorCommand(argv.slice(1), version, source);
 		}
 
 		default: {
-			return launchCommand(argv, version);
+			return launchCommand(argv, version, source);
 		}
 	}
 }

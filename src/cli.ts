@@ -2,6 +2,7 @@
 // The entry point stays tiny: `--version` answers without loading anything, and the rest
 // of the CLI is a lazily loaded chunk of the bundle.
 import {readFileSync} from 'node:fs';
+import {evidenceSourceOf, unsupportedPlatformMessage} from './platform.js';
 
 declare const MCP_LAUNCH_VERSION: string | undefined;
 
@@ -10,14 +11,21 @@ const version = typeof MCP_LAUNCH_VERSION === 'string'
 	: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
 const args = process.argv.slice(2);
+// Linux reads /proc, macOS asks lsof; anything else stops here, before anything starts.
+// MCP_LAUNCH_PLATFORM (a test knob) stands in for process.platform: `darwin` runs the macOS path on Linux.
+const platform = process.env.MCP_LAUNCH_PLATFORM || process.platform;
+const source = evidenceSourceOf(platform);
 let code: number;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 	process.stdout.write(`${version}\n`);
 	code = 0;
+} else if (source === undefined) {
+	process.stderr.write(`${unsupportedPlatformMessage(platform)}\n`);
+	code = 1;
 } else {
 	try {
 		const {main} = await import('./cli-main.js');
-		code = await main(args, version);
+		code = await main(args, version, source);
 	} catch (error) {
 		const {redactText} = await import('./redact.js');
 		process.stderr.write(`mcp-launch: internal error: ${redactText((error as Error).message ?? String(error))}\n`);

@@ -11,6 +11,7 @@ import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, 
 import {detectSchemeMismatch, otherSchemeProbe, type SchemeMismatch} from './diagnose/scheme.js';
 import type {Diagnosis} from './diagnose/types.js';
 import {redactText} from './redact.js';
+import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
 
 export type DoctorStep = 'address' | 'resolve' | 'addresses' | 'listener' | 'endpoint' | 'path' | 'scheme';
 
@@ -47,6 +48,8 @@ export type DoctorOptions = {
 	/** Who listens on a port / in a process group; defaults read /proc or lsof. */
 	findListeners?: (port: number) => Listener[];
 	findGroupListeners?: (pgid: number) => Listener[];
+	/** Where the default finders look: /proc (`procfs`) or `lsof`. Default from `process.platform`. */
+	evidenceSource?: EvidenceSource;
 };
 
 const listenerText = (listener: Listener) => {
@@ -116,14 +119,15 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	check('addresses', addressesOk, results.map(result => resultText(result, port)).join('; ') + note);
 
 	// What listens on the port, and on which ports the server's own processes listen.
-	const portListeners = (options.findListeners ?? listeners)(port);
-	const tree = options.pgid === undefined ? undefined : (options.findGroupListeners ?? listeningPortsOfGroup)(options.pgid);
+	const source = options.evidenceSource ?? defaultEvidenceSource();
+	const portListeners = (options.findListeners ?? (() => listeners(port, {source})))(port);
+	const tree = options.pgid === undefined ? undefined : (options.findGroupListeners ?? (pgid => listeningPortsOfGroup(pgid, {source})))(options.pgid);
 	const covering = portListeners.filter(listener => results.some(result => addressCovers(listener.address, result.address)));
 	const strangers = tree === undefined ? [] : covering.filter(listener => !tree.some(own => own.port === listener.port && own.address === listener.address));
 	const listenerLines: string[] = [];
 	if (portListeners.length > 0) {
 		listenerLines.push(portListeners.map(listener => listenerText(listener)).join(', '));
-	} else if (process.platform === 'linux' || process.platform === 'darwin' || options.findListeners) {
+	} else if (source !== undefined || options.findListeners) {
 		listenerLines.push(`nothing listens on port ${port}`);
 	} else {
 		listenerLines.push('cannot tell who listens on this platform');

@@ -10,3 +10,4 @@ export type {ClientExit} from './client/run-client.js';
 export type {ServerExit} from './server/spawn-server.js';
 export {doctor, formatDoctor, type DoctorReport, type DoctorCheck, type DoctorOptions} from './doctor.js';
 export {diagnoseTimeout, formatDiagnosis, type Diagnosis, type DiagnosisCause} from './diagnose/index.js';
+export type {EvidenceSource} from './platform.js';

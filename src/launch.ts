@@ -8,6 +8,7 @@ import type {ReadyInfo} from './readiness/wait-until-ready.js';
 import {abortSignalName, describeExit, type LaunchedServer, ManagedServer, ReusedServer, type ServerSetup} from './server/managed-server.js';
 import {checkPortFree, type PortInUse} from './diagnose/preflight.js';
 import {formatDiagnosis} from './diagnose/format.js';
+import {listeners} from './diagnose/port-owner.js';
 import type {ServerExit} from './server/spawn-server.js';
 import {freePort} from './workflow/free-port.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
@@ -80,6 +81,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 				log,
 				killTimeoutMs: resolved.killTimeoutMs,
 				logger: resolved.logger,
+				evidenceSource: resolved.evidenceSource,
 			};
 			const answering = occupied[index]?.answerStatus;
 			servers.push(answering === undefined ? new ManagedServer(setup, guardian) : new ReusedServer(setup, answering));
@@ -108,7 +110,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
  * used as it is. Ports picked with `auto` were free a moment ago and are not checked.
  */
 async function preflight(placed: readonly PlacedServer[], resolved: ResolvedOptions): Promise<Array<PortInUse | undefined>> {
-	const found = await Promise.all(placed.map(async (server, index) => (resolved.servers[index]!.port === 'auto' ? undefined : checkPortFree(new URL(server.url), {headers: resolved.headers, insecure: resolved.insecure, ...(resolved.signal ? {signal: resolved.signal} : {})}))));
+	const found = await Promise.all(placed.map(async (server, index) => (resolved.servers[index]!.port === 'auto' ? undefined : checkPortFree(new URL(server.url), {headers: resolved.headers, insecure: resolved.insecure, findListeners: port => listeners(port, {source: resolved.evidenceSource}), ...(resolved.signal ? {signal: resolved.signal} : {})}))));
 	for (const [index, taken] of found.entries()) {
 		if (taken && !(resolved.reuse && taken.answerStatus !== undefined)) {
 			const name = placed.length === 1 ? '' : `server "${placed[index]!.name}": `;

@@ -6,6 +6,7 @@ import {fillArgv, fillShellCommand} from './workflow/placeholders.js';
 import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
+import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
 
 /** One server of a launch. */
 export type ServerSpec = {
@@ -86,6 +87,12 @@ export type LaunchOptions = {
 	 * and lets the client go on; `'exit'` also ends the client (SIGTERM) and makes the exit code 125.
 	 */
 	onServerExit?: 'warn' | 'exit';
+	/**
+	 * Where process and socket facts come from (port owners, the server tree's sockets,
+	 * zombies at teardown): `'procfs'` (/proc, Linux) or `'lsof'` (macOS). Default from
+	 * `process.platform`; a spec forces the macOS path on Linux with `'lsof'`.
+	 */
+	evidenceSource?: EvidenceSource;
 };
 
 export type ServerPlan = {
@@ -115,6 +122,7 @@ export type ResolvedOptions = {
 	echoServerOutput: boolean;
 	onEvent: (event: LaunchEvent) => void;
 	onServerExit: 'warn' | 'exit';
+	evidenceSource: EvidenceSource | undefined;
 };
 
 const durationExample = 'like 30s, 500ms or 2m (a bare number means seconds)';
@@ -277,5 +285,6 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		echoServerOutput: options.echoServerOutput ?? false,
 		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
+		evidenceSource: options.evidenceSource === undefined ? defaultEvidenceSource() : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof'] as const),
 	};
 }

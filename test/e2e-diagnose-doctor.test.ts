@@ -11,6 +11,8 @@ import {after, describe, it} from 'node:test';
 import {doctor, formatDoctor} from '../src/doctor.js';
 import {freePort} from './helpers/net.js';
 import {killHard, waitGone} from './helpers/proc.js';
+import {runCli, show} from './helpers/cli.js';
+import {cliEnv, commandPattern, evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -75,15 +77,16 @@ const v6 = await ipv6LoopbackAvailable();
 const noV6 = v6 ? false : 'IPv6 loopback (::1) is not available here';
 
 describe('doctor on real servers', () => {
-	it('healthy MCP SDK server: every step ✓, verdict healthy, exit 0', async () => {
+	for (const source of evidenceSources) it(`[${source}] healthy MCP SDK server: every step ✓, verdict healthy, exit 0`, {skip: skipUnless(source)}, async () => {
 		await withServer(['--mcp'], async server => {
-			const report = await doctor(`http://127.0.0.1:${server.port}/mcp`);
+			const report = await doctor(`http://127.0.0.1:${server.port}/mcp`, {evidenceSource: source});
 			const text = formatDoctor(report);
 			assert.equal(report.exitCode, 0, text);
 			assert.equal(report.verdict.cause, 'ok');
 			assert.ok(report.checks.every(check => check.ok), text);
 			assert.match(text, /✓ endpoint\s+POST \/mcp → HTTP 200 \(an MCP answer\)/);
-			if (linux) assert.match(text, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\(.*diag-http\\.js --mcp\\)`));
+			const command = commandPattern(source, /.*diag-http\.js --mcp/, /node/).source;
+			assert.match(text, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\(${command}\\)`));
 			assert.match(text, new RegExp(`verdict: healthy: http://127\\.0\\.0\\.1:${server.port}/mcp answers HTTP 200: ready for MCP clients`));
 		});
 	});
@@ -113,11 +116,10 @@ describe('doctor on real servers', () => {
 		});
 	});
 
-	it('server on ::1 only, URL says 127.0.0.1: address family', {skip: noV6}, async () => {
+	for (const source of evidenceSources) it(`[${source}] server on ::1 only, URL says 127.0.0.1: address family`, {skip: noV6 || skipUnless(source)}, async () => {
 		await withServer(['--host', '::1'], async server => {
-			const report = await doctor(`http://127.0.0.1:${server.port}/mcp`);
+			const report = await doctor(`http://127.0.0.1:${server.port}/mcp`, {evidenceSource: source});
 			const text = formatDoctor(report);
-			if (!linux) return; // Without /proc the listener is invisible: not-listening is all it can say.
 			assert.equal(report.verdict.cause, 'address-family', text);
 			assert.equal(report.verdict.suggestedUrl, `http://[::1]:${server.port}/mcp`);
 		});
@@ -167,8 +169,8 @@ describe('doctor on real servers', () => {
 		});
 	});
 
-	it('a running server (pgid) whose wrapper child listens on another port: wrong port', {skip: linux ? false : 'reads /proc (Linux only)'}, async () => {
-		const readyFile = path.join(work, 'tree-ready.json');
+	for (const source of evidenceSources) it(`[${source}] a running server (pgid) whose wrapper child listens on another port: wrong port`, {skip: skipUnless(source)}, async () => {
+		const readyFile = path.join(work, `tree-ready-${source}.json`);
 		const shell = spawn('/bin/sh', ['-c', `"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`], {detached: true, stdio: 'ignore'});
 		children.add(shell);
 		try {
@@ -180,7 +182,7 @@ describe('doctor on real servers', () => {
 				}
 			}, {timeoutMs: 10_000, what: 'the ready file'});
 			const probed = await freePort();
-			const report = await doctor(`http://127.0.0.1:${probed}/mcp`, {pgid: shell.pid!});
+			const report = await doctor(`http://127.0.0.1:${probed}/mcp`, {pgid: shell.pid!, evidenceSource: source});
 			const text = formatDoctor(report);
 			assert.equal(report.verdict.cause, 'wrong-port', text);
 			assert.match(text, new RegExp(`the server's processes listen on 127\\.0\\.0\\.1:${ready.port}`));
@@ -214,4 +216,33 @@ describe('localhost → ::1 first through /etc/hosts (unshare -m, root)', () => 
 			assert.match(result.stderr, new RegExp(`fix: use http://127\\.0\\.0\\.1:${server.port}/mcp in the client, or bind the server to both loopback addresses`));
 		});
 	});
+});
+
+// The CLI's `doctor --server` with each evidence source (the macOS one forced through the
+// MCP_LAUNCH_PLATFORM knob): the tree's LISTEN sockets are read, and the tree is stopped after.
+describe('mcp-launch doctor --server (the CLI)', () => {
+	for (const source of evidenceSources) {
+		it(`[${source}] a silent server in a wrapper on another port: wrong port from its tree's sockets; the tree is gone after`, {skip: skipUnless(source)}, async () => {
+			const readyFile = path.join(work, `cli-ready-${source}.json`);
+			const probed = await freePort();
+			const server = `"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`;
+			// --timeout bounds the wait for readiness, which never comes on the probed port.
+			const result = await runCli(['doctor', `http://127.0.0.1:${probed}/mcp`, '--server', server, '--timeout', '5s'], {env: cliEnv(source)});
+			assert.equal(result.code, 1, show(result));
+			const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number; pid: number};
+			assert.match(result.stdout, new RegExp(`the server's processes listen on 127\\.0\\.0\\.1:${ready.port}`), show(result));
+			assert.match(result.stdout, new RegExp(`http://127\\.0\\.0\\.1:${ready.port}/mcp`), show(result));
+			await waitGone([ready.pid], 5_000);
+		});
+
+		it(`[${source}] a running server: the listener is named the way this source sees it`, {skip: skipUnless(source)}, async () => {
+			await withServer(['--mcp'], async server => {
+				const result = await runCli(['doctor', `http://127.0.0.1:${server.port}/mcp`], {env: cliEnv(source)});
+				assert.equal(result.code, 0, show(result));
+				// /proc gives the whole command line, lsof the executable's name: proof the knob reached doctor.
+				const command = commandPattern(source, /[^)]*diag-http\.js --mcp/, /node/).source;
+				assert.match(result.stdout, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\(${command}\\)`), show(result));
+			});
+		});
+	}
 });

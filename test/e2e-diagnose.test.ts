@@ -1,5 +1,6 @@
-// The evidence gatherers against real processes: port owners from /proc, the LISTEN sockets
-// of a process group, per-address probes, a real EADDRINUSE crash, a real timeout report.
+// The evidence gatherers against real processes: port owners, the LISTEN sockets of a process
+// group, per-address probes, a real EADDRINUSE crash, a real timeout report. Each platform-
+// dependent case runs with both evidence sources: /proc (Linux) and lsof (the macOS path).
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -16,10 +17,10 @@ import {diagnoseTimeout, gatherTimeoutEvidence} from '../src/diagnose/timeout.js
 import {spawnServer, type ServerProcess} from '../src/server/spawn-server.js';
 import {freePort} from './helpers/net.js';
 import {killHard, waitGone} from './helpers/proc.js';
+import {commandPattern, evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'diag-http.js');
-const linux = process.platform === 'linux';
 const children = new Set<ChildProcess>();
 const work = mkdtempSync(path.join(tmpdir(), 'mcp-launch-diag-'));
 
@@ -72,7 +73,8 @@ after(async () => {
 	rmSync(work, {recursive: true, force: true});
 });
 
-describe('port owner (real occupant)', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+for (const source of evidenceSources) describe(`port owner (real occupant) [${source}]`, {skip: skipUnless(source)}, () => {
+	const find = (port: number) => listeners(port, {source});
 	let occupant: Started;
 	before(async () => {
 		occupant = await startFixture(['--host', '127.0.0.1']);
@@ -80,43 +82,43 @@ describe('port owner (real occupant)', {skip: linux ? false : 'reads /proc (Linu
 	after(async () => stop(occupant));
 
 	it('listeners(port) names the occupant\'s pid and command', () => {
-		const found = listeners(occupant.port);
+		const found = find(occupant.port);
 		assert.equal(found.length, 1, JSON.stringify(found));
 		assert.equal(found[0]!.address, '127.0.0.1');
 		assert.equal(found[0]!.pid, occupant.pid);
-		assert.match(found[0]!.command ?? '', /diag-http\.js --host 127\.0\.0\.1/);
+		assert.match(found[0]!.command ?? '', commandPattern(source, /diag-http\.js --host 127\.0\.0\.1/));
 	});
 
 	it('listeningPortsOf(pids) lists the sockets those pids own', () => {
-		assert.deepEqual(listeningPortsOf([occupant.pid]).map(listener => listener.port), [occupant.port]);
-		assert.deepEqual(listeningPortsOf([process.pid]).filter(listener => listener.port === occupant.port), []);
+		assert.deepEqual(listeningPortsOf([occupant.pid], {source}).map(listener => listener.port), [occupant.port]);
+		assert.deepEqual(listeningPortsOf([process.pid], {source}).filter(listener => listener.port === occupant.port), []);
 	});
 
 	it('pre-flight: the taken port is reported with pid, command and its HTTP answer', async () => {
-		const taken = await checkPortFree(new URL(`http://127.0.0.1:${occupant.port}/mcp`));
+		const taken = await checkPortFree(new URL(`http://127.0.0.1:${occupant.port}/mcp`), {findListeners: find});
 		assert.ok(taken);
 		assert.equal(taken.answerStatus, 400);
-		assert.match(taken.diagnosis.summary, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\(.*diag-http\\.js`));
+		assert.match(taken.diagnosis.summary, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\(${source === 'procfs' ? '.*diag-http\\.js' : 'node\\)'}`));
 	});
 
 	it('pre-flight: a free port is free', async () => {
-		assert.equal(await checkPortFree(new URL(`http://127.0.0.1:${await freePort()}/mcp`)), undefined);
+		assert.equal(await checkPortFree(new URL(`http://127.0.0.1:${await freePort()}/mcp`), {findListeners: find}), undefined);
 	});
 
 	it('a real EADDRINUSE crash names the port and the occupant', async () => {
 		const second = await startFixture(['--host', '127.0.0.1', '--port', String(occupant.port)]);
 		const exit = await second.exited;
 		assert.notEqual(exit.code, 0);
-		const cause = explainCrash({code: exit.code ?? undefined, signal: exit.signal ?? undefined}, {stderr: second.stderr().split('\n'), stdout: []}, {findOccupants: listeners});
+		const cause = explainCrash({code: exit.code ?? undefined, signal: exit.signal ?? undefined}, {stderr: second.stderr().split('\n'), stdout: []}, {findOccupants: find});
 		assert.equal(cause.kind, 'port-in-use');
 		assert.equal(cause.port, occupant.port);
 		assert.match(cause.message, new RegExp(`in use by pid ${occupant.pid} `));
 	});
 });
 
-describe('a server tree in its own process group (wrapper shell, silent server)', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+for (const source of evidenceSources) describe(`a server tree in its own process group (wrapper shell, silent server) [${source}]`, {skip: skipUnless(source)}, () => {
 	it('listeningPortsOfGroup finds the grandchild\'s port; the shell itself owns none', async () => {
-		const readyFile = path.join(work, 'group-ready.json');
+		const readyFile = path.join(work, `group-ready-${source}.json`);
 		// `; exit` keeps sh alive as the parent (no exec optimisation): a wrapper like npm.
 		const shell = spawn('/bin/sh', ['-c', `"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`], {detached: true, stdio: 'ignore'});
 		children.add(shell);
@@ -129,9 +131,9 @@ describe('a server tree in its own process group (wrapper shell, silent server)'
 				}
 			}, {timeoutMs: 10_000, what: 'the silent fixture\'s ready file'});
 			assert.notEqual(ready.pid, shell.pid);
-			const found = listeningPortsOfGroup(shell.pid!);
+			const found = listeningPortsOfGroup(shell.pid!, {source});
 			assert.deepEqual(found.map(listener => [listener.port, listener.pid]), [[ready.port, ready.pid]]);
-			assert.deepEqual(listeningPortsOf([shell.pid!]), []);
+			assert.deepEqual(listeningPortsOf([shell.pid!], {source}), []);
 		} finally {
 			try {
 				process.kill(-shell.pid!, 'SIGKILL');
@@ -166,8 +168,8 @@ describe('per-address probes (real servers on one family each)', async () => {
 			assert.equal(verdict.kind, 'split');
 			assert.equal(verdict.workingAddress, '::1');
 			assert.match(verdict.fix!, new RegExp(`http://\\[::1\\]:${server.port}/mcp`));
-			if (linux) {
-				assert.deepEqual(listeners(server.port).map(listener => [listener.address, listener.family, listener.pid]), [['::1', 6, server.pid]]);
+			for (const source of evidenceSources.filter(source => skipUnless(source) === false)) {
+				assert.deepEqual(listeners(server.port, {source}).map(listener => [listener.address, listener.family, listener.pid]), [['::1', 6, server.pid]], source);
 			}
 		} finally {
 			await stop(server);
@@ -175,14 +177,14 @@ describe('per-address probes (real servers on one family each)', async () => {
 	});
 });
 
-describe('timeout report from a real spawned server', {skip: linux ? false : 'reads /proc (Linux only)'}, () => {
+for (const source of evidenceSources) describe(`timeout report from a real spawned server [${source}]`, {skip: skipUnless(source)}, () => {
 	let server: ServerProcess | undefined;
 	after(async () => {
 		await server?.stop(1_000);
 	});
 
 	async function spawnAndWait(command: string, readyFile: string): Promise<ServerProcess> {
-		const spawned = spawnServer({command, cwd: work, env: process.env, tailLines: 40});
+		const spawned = spawnServer({command, cwd: work, env: process.env, tailLines: 40, evidenceSource: source});
 		await waitFor(() => {
 			try {
 				return readFileSync(readyFile, 'utf8') !== '';
@@ -194,12 +196,12 @@ describe('timeout report from a real spawned server', {skip: linux ? false : 're
 	}
 
 	it('a silent server in a wrapper on another port: the report names that port', async () => {
-		const readyFile = path.join(work, 'silent-ready.json');
+		const readyFile = path.join(work, `silent-ready-${source}.json`);
 		server = await spawnAndWait(`"${process.execPath}" "${FIXTURE}" --silent --ready-file "${readyFile}"; exit $?`, readyFile);
 		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
 		const probed = await freePort();
 		const url = new URL(`http://127.0.0.1:${probed}/mcp`);
-		const evidence = await gatherTimeoutEvidence({url, elapsedMs: 1_000, attempts: 40, lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${probed}`}, server});
+		const evidence = await gatherTimeoutEvidence({url, elapsedMs: 1_000, attempts: 40, lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${probed}`}, server, evidenceSource: source});
 		const diagnosis = diagnoseTimeout(evidence);
 		assert.equal(diagnosis.cause, 'wrong-port', formatDiagnosis(diagnosis));
 		assert.equal(diagnosis.summary, `the server listens on 127.0.0.1:${port}, you probe :${probed}`);
@@ -209,13 +211,13 @@ describe('timeout report from a real spawned server', {skip: linux ? false : 're
 	});
 
 	it('an announcing server: the announced URL is in the evidence', async () => {
-		const readyFile = path.join(work, 'loud-ready.json');
+		const readyFile = path.join(work, `loud-ready-${source}.json`);
 		server = await spawnAndWait(`exec "${process.execPath}" "${FIXTURE}" --announce "listening on http://127.0.0.1:{port}/mcp" --ready-file "${readyFile}"`, readyFile);
 		await server.drained(0);
 		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
 		await waitFor(() => server!.tail.lines('stdout').some(line => line.startsWith('READY')), {timeoutMs: 5_000, what: 'the READY line in the tail'});
 		const probed = await freePort();
-		const evidence = await gatherTimeoutEvidence({url: new URL(`http://127.0.0.1:${probed}/mcp`), elapsedMs: 1_000, attempts: 40, server});
+		const evidence = await gatherTimeoutEvidence({url: new URL(`http://127.0.0.1:${probed}/mcp`), elapsedMs: 1_000, attempts: 40, server, evidenceSource: source});
 		assert.deepEqual(evidence.announced.ports, [port]);
 		const text = formatDiagnosis(diagnoseTimeout(evidence));
 		assert.match(text, new RegExp(`it announced http://127\\.0\\.0\\.1:${port}/mcp`));

@@ -1,7 +1,9 @@
 // The diagnoses as the launcher shows them: `node dist/cli.js` as a real process, real servers
 // (an occupant, a server on another port, silent in a wrapper, a 404 path, https vs http, crashes),
 // asserting the exit code, that the client never ran when it must not, and the words on stderr.
-// The evidence gatherers and `doctor` have their own specs (e2e-diagnose*.test.ts).
+// The evidence gatherers and `doctor` have their own specs (e2e-diagnose*.test.ts). The cases that
+// read port owners or the server tree's sockets run with both evidence sources: /proc and lsof
+// (the macOS path, forced through the CLI's MCP_LAUNCH_PLATFORM knob).
 import assert from 'node:assert/strict';
 import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -14,6 +16,7 @@ import {freePort, portIsFree} from './helpers/net.js';
 import {isAlive, killHard, waitGone} from './helpers/proc.js';
 import {findEvent, readClientReport, readJsonLines} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
 
 const DIAG_HTTP = `${FIXTURES}/diag-http.js`;
@@ -110,7 +113,8 @@ async function sandbox(t: TestContext): Promise<Sandbox> {
 
 const v6 = await ipv6LoopbackAvailable();
 
-describe('1. port already served by another process', {skip: linux ? false : 'names the owner from /proc (Linux only)'}, () => {
+for (const source of evidenceSources) describe(`1. port already served by another process [${source}]`, {skip: skipUnless(source)}, () => {
+	const env = cliEnv(source);
 	let occupant: Occupant;
 	let box: Sandbox;
 	before(async () => {
@@ -127,12 +131,12 @@ describe('1. port already served by another process', {skip: linux ? false : 'na
 
 	it('exit 125, neither the server command nor the client ran, the occupant\'s pid and command are named', async () => {
 		const serverMarker = box.path('server-ran');
-		const result = await launch(box, ['-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client()]);
+		const result = await launch(box, ['-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client()], {env});
 		assert.equal(result.code, 125, show(result));
 		assert.equal(existsSync(serverMarker), false, 'the server command ran');
 		assert.deepEqual(readJsonLines(box.serverReport), [], 'the server was started');
 		assert.equal(existsSync(box.clientReport), false, 'the client ran');
-		assert.match(result.stderr, new RegExp(`port ${box.port} is already in use by pid ${occupant.pid} \\((?:\\S*/)?node [^)]*server\\.js --port ${box.port}\\b`), show(result));
+		assert.match(result.stderr, new RegExp(`port ${box.port} is already in use by pid ${occupant.pid} \\(${source === 'procfs' ? `(?:\\S*/)?node [^)]*server\\.js --port ${box.port}\\b` : 'node\\)'}`), show(result));
 		assert.match(result.stderr, /--reuse/, 'the fix mentions --reuse');
 		assert.equal(result.stdout, '', 'stdout is the client\'s only');
 		assert.ok(isAlive(occupant.pid), 'the occupant was left alone');
@@ -140,7 +144,7 @@ describe('1. port already served by another process', {skip: linux ? false : 'na
 
 	it('--reuse: the client runs against the occupant (exit = the client\'s), the occupant is left running', async () => {
 		const serverMarker = box.path('server-ran-reuse');
-		const result = await launch(box, ['--reuse', '-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client(['--exit', '7'])]);
+		const result = await launch(box, ['--reuse', '-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client(['--exit', '7'])], {env});
 		assert.equal(result.code, 7, show(result));
 		assert.equal(existsSync(serverMarker), false, 'the server command ran');
 		assert.deepEqual(readJsonLines(box.serverReport), [], 'the server was started');
@@ -196,14 +200,15 @@ describe('2. localhost → ::1 first, the server bound 127.0.0.1 only (unshare -
 	});
 });
 
-describe('3. the server listens on :P2 while --url says :P1', {skip: linux ? false : 'reads the server tree\'s sockets from /proc (Linux only)'}, () => {
+for (const source of evidenceSources) describe(`3. the server listens on :P2 while --url says :P1 [${source}]`, {skip: skipUnless(source)}, () => {
+	const env = cliEnv(source);
 	it('announcing server: warned as soon as it says so, named again in the timeout report, exit 124', async t => {
 		const box = await sandbox(t);
 		const [p1, p2] = await twoPorts();
 		const readyFile = box.path('ready.json');
 		// The literal port: `{port}` in a --server command is the launcher's placeholder (the URL's port).
 		const server = shellJoin(['node', DIAG_HTTP, '--port', String(p2), '--announce', `listening on http://127.0.0.1:${p2}/mcp`, '--ready-file', readyFile]);
-		const run = box.start(['--timeout', '3s', '-s', server, '-u', `http://127.0.0.1:${p1}/mcp`, '--', ...box.client()], {timeoutMs: 30_000});
+		const run = box.start(['--timeout', '3s', '-s', server, '-u', `http://127.0.0.1:${p1}/mcp`, '--', ...box.client()], {timeoutMs: 30_000, env});
 		const warning = new RegExp(`warning: the server announced http://127\\.0\\.0\\.1:${p2}/mcp, you probe :${p1} \\(use --url http://127\\.0\\.0\\.1:${p2}/mcp\\)`);
 		await run.waitStderr(warning, 10_000);
 		assert.equal(run.done(), false, 'the port was named only after the launcher had exited');
@@ -224,7 +229,7 @@ describe('3. the server listens on :P2 while --url says :P1', {skip: linux ? fal
 		const [p1, p2] = await twoPorts();
 		const readyFile = box.path('ready.json');
 		const server = shellJoin(['node', NPM_LIKE_FIXTURE, '--report', box.serverReport, '--', 'node', DIAG_HTTP, '--port', String(p2), '--silent', '--ready-file', readyFile]);
-		const result = await launch(box, ['--timeout', '3s', '-s', server, '-u', `http://127.0.0.1:${p1}/mcp`, '--', ...box.client()]);
+		const result = await launch(box, ['--timeout', '3s', '-s', server, '-u', `http://127.0.0.1:${p1}/mcp`, '--', ...box.client()], {env});
 		assert.equal(result.code, 124, show(result));
 		assert.equal(existsSync(box.clientReport), false, 'the client ran');
 		assert.ok(existsSync(readyFile), 'the server never listened');
@@ -297,7 +302,9 @@ describe('5. https vs http', () => {
 });
 
 describe('6. crash causes', () => {
-	describe('EADDRINUSE', {skip: linux ? false : 'names the occupant from /proc (Linux only)'}, () => {
+	for (const source of evidenceSources) describe(`EADDRINUSE [${source}]`, {skip: skipUnless(source)}, () => {
+		const env = cliEnv(source);
+		const owner = source === 'procfs' ? '[^)]*diag-http\\.js[^)]*' : 'node';
 		it('the server itself hits the occupied port (--url names another): exit 125, the port and the occupant\'s pid', async t => {
 			const box = await sandbox(t);
 			const occupant = await startDiagHttp();
@@ -305,11 +312,11 @@ describe('6. crash causes', () => {
 			const probed = await freePort();
 			// The pre-flight checks the URL's port (free); the server then tries the occupied one.
 			const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(occupant.port), '--report', box.serverReport]);
-			const result = await launch(box, ['--timeout', '10s', '-s', server, '-u', `http://127.0.0.1:${probed}/mcp`, '--', ...box.client()]);
+			const result = await launch(box, ['--timeout', '10s', '-s', server, '-u', `http://127.0.0.1:${probed}/mcp`, '--', ...box.client()], {env});
 			assert.equal(result.code, 125, show(result));
 			assert.equal(existsSync(box.clientReport), false, 'the client ran');
 			assert.match(result.stderr, /server exited with code 1 before/, show(result));
-			assert.match(result.stderr, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\([^)]*diag-http\\.js\\)`), show(result));
+			assert.match(result.stderr, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\(${owner}\\)`), show(result));
 			assert.match(result.stderr, /EADDRINUSE/);
 			assert.match(result.stderr, new RegExp(`fix: stop pid ${occupant.pid} \\(kill ${occupant.pid}\\)`), show(result));
 			assert.ok(isAlive(occupant.pid), 'the occupant was touched');
@@ -320,11 +327,11 @@ describe('6. crash causes', () => {
 			const occupant = await startDiagHttp(['--host', '127.0.0.1']);
 			t.after(() => occupant.stop());
 			const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(occupant.port), '--host', '::', '--report', box.serverReport]);
-			const result = await launch(box, ['--timeout', '10s', '-s', server, '-u', `http://[::1]:${occupant.port}/mcp`, '--', ...box.client()]);
+			const result = await launch(box, ['--timeout', '10s', '-s', server, '-u', `http://[::1]:${occupant.port}/mcp`, '--', ...box.client()], {env});
 			assert.equal(result.code, 125, show(result));
 			assert.equal(existsSync(box.clientReport), false, 'the client ran');
 			assert.ok(findEvent(box.serverReport, 'start'), 'the pre-flight stopped it (this spec is about the crash)');
-			assert.match(result.stderr, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\([^)]*diag-http\\.js[^)]*\\)`), show(result));
+			assert.match(result.stderr, new RegExp(`port ${occupant.port} is already in use by pid ${occupant.pid} \\(${owner}\\)`), show(result));
 			assert.match(result.stderr, /EADDRINUSE/);
 			assert.ok(isAlive(occupant.pid), 'the occupant was touched');
 		});

@@ -6,12 +6,13 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {FIXTURES, lines, SERVER_FIXTURE, shellJoin, show, type CliRun} from './helpers/cli.js';
+import {FIXTURES, lines, SERVER_FIXTURE, shellJoin, show, type CliRun, type StartOptions} from './helpers/cli.js';
 import {portIsFree} from './helpers/net.js';
 import {isAlive, waitGone} from './helpers/proc.js';
 import {findEvent, readClientReport, readJsonLines, type ReportEvent} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
 import {describeLeftover, findLeftovers, isGuardian, liveProcesses, waitNothingLeft, waitPortFree} from './helpers/soak-procs.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 import {now, waitFor} from './helpers/wait.js';
 
 const T = {timeout: 40_000};
@@ -216,97 +217,104 @@ test('server exits 500 ms after ready with --on-server-exit exit: the client is 
 
 // ---------------------------------------------------------------------------------------------
 // 4. Teardown on every path ends the whole tree; the launcher never hangs
+// Each runs with both evidence sources (/proc, and lsof: the macOS path via MCP_LAUNCH_PLATFORM):
+// teardown's "is the group gone" check must end on both.
 
-for (const [signal, code] of [['SIGKILL', 137], ['SIGUSR2', 140]] as const) {
-	test(`client crash (killed by ${signal}): exit ${code}, the whole npm-like --shell tree is gone`, T, async (t) => {
+for (const source of evidenceSources) {
+	const TS = {...T, skip: skipUnless(source)};
+	const startWith = (box: Sandbox, args: string[], options: StartOptions = {}): CliRun => box.start(args, {...options, env: cliEnv(source)});
+
+	for (const [signal, code] of [['SIGKILL', 137], ['SIGUSR2', 140]] as const) {
+		test(`[${source}] client crash (killed by ${signal}): exit ${code}, the whole npm-like --shell tree is gone`, TS, async (t) => {
+			const box = await Sandbox.create();
+			t.after(() => box.cleanup());
+			const run = startWith(box, ['--server', box.server([], {wrapper: 'shell'}), ...launcherFlags(box, '--kill-timeout', '2s'), '--', ...box.client(['--stay'])]);
+			await run.waitStdout('CLIENT READY', 20_000);
+			const tree = await serverTree(box, true);
+			const client = readClientReport(box.clientReport);
+			assert.ok(client);
+			process.kill(client.pid, signal);
+			const result = await run.exited;
+			assert.equal(result.code, code, show(result));
+			assert.equal(result.signal, null, 'the launcher itself exits with a code');
+			// The launcher exits only once the group is gone: nothing may be left at that moment.
+			assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), []);
+			await assertNothingLeft(box, tree, [client.pid], 500);
+		});
+	}
+
+	test(`[${source}] readiness timeout: exit 124, the whole tree (a SIGTERM-ignoring server under npm-like) is gone when the launcher exits`, TS, async (t) => {
 		const box = await Sandbox.create();
 		t.after(() => box.cleanup());
-		const run = box.start(['--server', box.server([], {wrapper: 'shell'}), ...launcherFlags(box, '--kill-timeout', '2s'), '--', ...box.client(['--stay'])]);
-		await run.waitStdout('CLIENT READY', 20_000);
-		const tree = await serverTree(box, true);
-		const client = readClientReport(box.clientReport);
-		assert.ok(client);
-		process.kill(client.pid, signal);
+		// 5 s: the server (node + the SDK) has surely started and ignores SIGTERM by then, even on a busy machine.
+		const run = startWith(box, ['--server', box.server(['--never-listen', '--ignore-sigterm'], {wrapper: 'node'}), ...launcherFlags(box, '--timeout', '5s', '--kill-timeout', '300ms'), '--', ...box.client()]);
+		const tree = await serverTree(box, true, run);
 		const result = await run.exited;
-		assert.equal(result.code, code, show(result));
-		assert.equal(result.signal, null, 'the launcher itself exits with a code');
-		// The launcher exits only once the group is gone: nothing may be left at that moment.
+		assert.equal(result.code, 124, show(result));
+		assert.match(result.stderr, /ignored SIGTERM/, 'the escalation is reported');
 		assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), []);
+		assert.equal(readClientReport(box.clientReport), undefined);
+		await assertNothingLeft(box, tree, [], 500);
+	});
+
+	test(`[${source}] readiness crash: the top process exits 3 before ready but leaves its child behind; exit 125 and the child is killed`, TS, async (t) => {
+		const box = await Sandbox.create();
+		t.after(() => box.cleanup());
+		const report = box.serverReport;
+		const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(box.port), '--report', report, '--never-listen']);
+		// The shell starts a server in the background, waits for its start report, then dies: the
+		// server stays in the group (an orphan) until teardown signals the group.
+		const command = `${server} & while [ ! -s ${report} ]; do sleep 0.01; done; echo 'top: giving up' >&2; exit 3`;
+		const result = await startWith(box, ['--server', command, ...launcherFlags(box, '--kill-timeout', '1s'), '--', ...box.client()]).exited;
+		assert.equal(result.code, 125, show(result));
+		assert.match(result.stderr, /top: giving up/);
+		const start = findEvent(report, 'start');
+		assert.ok(start?.pgid, 'the orphaned server had started');
+		assert.deepEqual(findLeftovers({pids: [start.pid], groups: [start.pgid]}).map(describeLeftover), [], 'gone when the launcher exited');
+		await assertNothingLeft(box, {pgid: start.pgid, server: start, wrapper: undefined, pids: [start.pid, start.pgid]}, [], 500);
+	});
+
+	test(`[${source}] readiness crash through npm-like: exit 125 with the server's words, nothing left`, TS, async (t) => {
+		const box = await Sandbox.create();
+		t.after(() => box.cleanup());
+		const result = await startWith(box, ['--server', box.server(['--crash-on-boot', 'soak:no-database'], {wrapper: 'shell'}), ...launcherFlags(box), '--', ...box.client()]).exited;
+		assert.equal(result.code, 125, show(result));
+		assert.match(result.stderr, /soak:no-database/);
+		await assertNothingLeft(box, await serverTree(box, true), [], 500);
+	});
+
+	test(`[${source}] SIGTERM-ignoring server under npm-like --shell: SIGKILLed after --kill-timeout at teardown, gone when the launcher exits`, TS, async (t) => {
+		const box = await Sandbox.create();
+		t.after(() => box.cleanup());
+		const run = startWith(box, ['--server', box.server(['--ignore-sigterm'], {wrapper: 'shell'}), ...launcherFlags(box, '--kill-timeout', '400ms'), '--', ...box.client(['--exit', '5'])]);
+		const result = await run.exited;
+		assert.equal(result.code, 5, show(result));
+		const tree = await serverTree(box, true);
+		assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), [], 'gone when the launcher exited');
+		const client = readClientReport(box.clientReport);
+		assert.ok(client?.exitAt);
+		const teardown = result.endedAt - client.exitAt;
+		assert.ok(teardown >= 350 && teardown < 3_000, `teardown waited the 400 ms grace, then SIGKILL (${Math.round(teardown)} ms)`);
+		assert.match(result.stderr, /ignored SIGTERM/);
+		const events = readJsonLines(box.serverReport);
+		assert.ok(events.some((e) => e.event === 'signal' && e.name === 'SIGTERM'), 'the server got SIGTERM first');
+		assert.ok(!events.some((e) => e.event === 'exit'), 'the server was SIGKILLed');
 		await assertNothingLeft(box, tree, [client.pid], 500);
 	});
+
+	test(`[${source}] the launcher never hangs: SIGTERM while waiting on a SIGTERM-ignoring server that never listens -> 143 within the grace`, TS, async (t) => {
+		const box = await Sandbox.create();
+		t.after(() => box.cleanup());
+		const run: CliRun = startWith(box, ['--server', box.server(['--never-listen', '--ignore-sigterm'], {wrapper: 'node'}), ...launcherFlags(box, '--timeout', '60s', '--kill-timeout', '500ms'), '--', ...box.client()], {timeoutMs: 15_000});
+		const tree = await serverTree(box, true, run);
+		process.kill(run.pid, 'SIGTERM');
+		const sentAt = now();
+		const result = await run.exited;
+		assert.equal(result.timedOut, false, 'bounded');
+		assert.equal(result.code, 143, show(result));
+		const took = result.endedAt - sentAt;
+		assert.ok(took >= 400 && took < 4_000, `exited after the 500 ms grace and SIGKILL (${Math.round(took)} ms), not the 60 s timeout`);
+		assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), []);
+		await assertNothingLeft(box, tree, [], 500);
+	});
 }
-
-test('readiness timeout: exit 124, the whole tree (a SIGTERM-ignoring server under npm-like) is gone when the launcher exits', T, async (t) => {
-	const box = await Sandbox.create();
-	t.after(() => box.cleanup());
-	// 5 s: the server (node + the SDK) has surely started and ignores SIGTERM by then, even on a busy machine.
-	const run = box.start(['--server', box.server(['--never-listen', '--ignore-sigterm'], {wrapper: 'node'}), ...launcherFlags(box, '--timeout', '5s', '--kill-timeout', '300ms'), '--', ...box.client()]);
-	const tree = await serverTree(box, true, run);
-	const result = await run.exited;
-	assert.equal(result.code, 124, show(result));
-	assert.match(result.stderr, /ignored SIGTERM/, 'the escalation is reported');
-	assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), []);
-	assert.equal(readClientReport(box.clientReport), undefined);
-	await assertNothingLeft(box, tree, [], 500);
-});
-
-test('readiness crash: the top process exits 3 before ready but leaves its child behind; exit 125 and the child is killed', T, async (t) => {
-	const box = await Sandbox.create();
-	t.after(() => box.cleanup());
-	const report = box.serverReport;
-	const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(box.port), '--report', report, '--never-listen']);
-	// The shell starts a server in the background, waits for its start report, then dies: the
-	// server stays in the group (an orphan) until teardown signals the group.
-	const command = `${server} & while [ ! -s ${report} ]; do sleep 0.01; done; echo 'top: giving up' >&2; exit 3`;
-	const result = await box.start(['--server', command, ...launcherFlags(box, '--kill-timeout', '1s'), '--', ...box.client()]).exited;
-	assert.equal(result.code, 125, show(result));
-	assert.match(result.stderr, /top: giving up/);
-	const start = findEvent(report, 'start');
-	assert.ok(start?.pgid, 'the orphaned server had started');
-	assert.deepEqual(findLeftovers({pids: [start.pid], groups: [start.pgid]}).map(describeLeftover), [], 'gone when the launcher exited');
-	await assertNothingLeft(box, {pgid: start.pgid, server: start, wrapper: undefined, pids: [start.pid, start.pgid]}, [], 500);
-});
-
-test('readiness crash through npm-like: exit 125 with the server\'s words, nothing left', T, async (t) => {
-	const box = await Sandbox.create();
-	t.after(() => box.cleanup());
-	const result = await box.start(['--server', box.server(['--crash-on-boot', 'soak:no-database'], {wrapper: 'shell'}), ...launcherFlags(box), '--', ...box.client()]).exited;
-	assert.equal(result.code, 125, show(result));
-	assert.match(result.stderr, /soak:no-database/);
-	await assertNothingLeft(box, await serverTree(box, true), [], 500);
-});
-
-test('SIGTERM-ignoring server under npm-like --shell: SIGKILLed after --kill-timeout at teardown, gone when the launcher exits', T, async (t) => {
-	const box = await Sandbox.create();
-	t.after(() => box.cleanup());
-	const run = box.start(['--server', box.server(['--ignore-sigterm'], {wrapper: 'shell'}), ...launcherFlags(box, '--kill-timeout', '400ms'), '--', ...box.client(['--exit', '5'])]);
-	const result = await run.exited;
-	assert.equal(result.code, 5, show(result));
-	const tree = await serverTree(box, true);
-	assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), [], 'gone when the launcher exited');
-	const client = readClientReport(box.clientReport);
-	assert.ok(client?.exitAt);
-	const teardown = result.endedAt - client.exitAt;
-	assert.ok(teardown >= 350 && teardown < 3_000, `teardown waited the 400 ms grace, then SIGKILL (${Math.round(teardown)} ms)`);
-	assert.match(result.stderr, /ignored SIGTERM/);
-	const events = readJsonLines(box.serverReport);
-	assert.ok(events.some((e) => e.event === 'signal' && e.name === 'SIGTERM'), 'the server got SIGTERM first');
-	assert.ok(!events.some((e) => e.event === 'exit'), 'the server was SIGKILLed');
-	await assertNothingLeft(box, tree, [client.pid], 500);
-});
-
-test('the launcher never hangs: SIGTERM while waiting on a SIGTERM-ignoring server that never listens -> 143 within the grace', T, async (t) => {
-	const box = await Sandbox.create();
-	t.after(() => box.cleanup());
-	const run: CliRun = box.start(['--server', box.server(['--never-listen', '--ignore-sigterm'], {wrapper: 'node'}), ...launcherFlags(box, '--timeout', '60s', '--kill-timeout', '500ms'), '--', ...box.client()], {timeoutMs: 15_000});
-	const tree = await serverTree(box, true, run);
-	process.kill(run.pid, 'SIGTERM');
-	const sentAt = now();
-	const result = await run.exited;
-	assert.equal(result.timedOut, false, 'bounded');
-	assert.equal(result.code, 143, show(result));
-	const took = result.endedAt - sentAt;
-	assert.ok(took >= 400 && took < 4_000, `exited after the 500 ms grace and SIGKILL (${Math.round(took)} ms), not the 60 s timeout`);
-	assert.deepEqual(findLeftovers({pids: tree.pids, groups: [tree.pgid]}).map(describeLeftover), []);
-	await assertNothingLeft(box, tree, [], 500);
-});

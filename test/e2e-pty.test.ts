@@ -7,11 +7,13 @@ import {CLI, shellJoin, show} from './helpers/cli.js';
 import {waitGone} from './helpers/proc.js';
 import {readClientReport, readJsonLines} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 
 const scriptPath = spawnSync('sh', ['-c', 'command -v script'], {encoding: 'utf8'}).stdout.trim();
 const skip = process.platform !== 'linux' ? 'pty test needs Linux' : scriptPath === '' ? 'util-linux `script` is not installed' : false;
 
-test('Ctrl-C in a terminal reaches the client only; exit 130; no server noise on screen', {timeout: 30_000, skip}, async (t) => {
+// The foreground rule both ways: /proc/self/stat (tpgid = pgrp), and the macOS fallback (a TTY on stdin).
+for (const source of evidenceSources) test(`[${source}] Ctrl-C in a terminal reaches the client only; exit 130; no server noise on screen`, {timeout: 30_000, skip: skip || skipUnless(source)}, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());
 	const command = 'exec ' + shellJoin([
@@ -20,7 +22,7 @@ test('Ctrl-C in a terminal reaches the client only; exit 130; no server noise on
 		'--url', box.url, '--timeout', '20s', '--kill-timeout', '2s',
 		'--', ...box.client(['--stay']),
 	]);
-	const run = box.start(['-qfec', command, '/dev/null'], {command: [scriptPath], stdin: 'pipe'});
+	const run = box.start(['-qfec', command, '/dev/null'], {command: [scriptPath], stdin: 'pipe', env: cliEnv(source)});
 	await run.waitStdout('CLIENT READY', 20_000);
 	const ready = readClientReport(box.clientReport);
 	assert.ok(ready, 'client report written before CLIENT READY');

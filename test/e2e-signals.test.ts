@@ -6,14 +6,15 @@ import {portIsFree} from './helpers/net.js';
 import {waitGone} from './helpers/proc.js';
 import {readClientReport, readJsonLines} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 
 const T = {timeout: 30_000};
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-	test(`${signal} to the launcher is forwarded to the client, then teardown; exit ${code}`, T, async (t) => {
+for (const source of evidenceSources) for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+	test(`[${source}] ${signal} to the launcher is forwarded to the client, then teardown; exit ${code}`, {...T, skip: skipUnless(source)}, async (t) => {
 		const box = await Sandbox.create();
 		t.after(() => box.cleanup());
-		const run = box.start(['--server', box.server([], {wrapper: 'node'}), '--url', box.url, '--timeout', '20s', '--', ...box.client(['--stay'])]);
+		const run = box.start(['--server', box.server([], {wrapper: 'node'}), '--url', box.url, '--timeout', '20s', '--', ...box.client(['--stay'])], {env: cliEnv(source)});
 		await run.waitStdout('CLIENT READY', 20_000);
 		process.kill(run.pid, signal);
 		const result = await run.exited;

@@ -1,21 +1,30 @@
 // End-to-end: teardown escalates to SIGKILL, and a server that dies under a running client is
-// reported without touching the client.
+// reported without touching the client. Each runs with both evidence sources: /proc (Linux)
+// and lsof (the macOS path, forced through the CLI's MCP_LAUNCH_PLATFORM knob).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
+import {groupAlive, terminateGroup} from '../src/lifecycle/process-group.js';
 import {lines, show} from './helpers/cli.js';
-import {isAlive, waitGone} from './helpers/proc.js';
+import {isAlive, killHard, waitGone} from './helpers/proc.js';
 import {readClientReport, readJsonLines} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
 
 const T = {timeout: 30_000};
 
-test('server ignores SIGTERM: SIGKILL after --kill-timeout 500ms, gone before the launcher exits', T, async (t) => {
+for (const source of evidenceSources) {
+const TS = {...T, skip: skipUnless(source)};
+const env = cliEnv(source);
+
+test(`[${source}] server ignores SIGTERM: SIGKILL after --kill-timeout 500ms, gone before the launcher exits`, TS, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());
 	const result = await box.start(
 		['--server', box.server(['--ignore-sigterm']), '--url', box.url, '--timeout', '20s', '--kill-timeout', '500ms', '--', ...box.client()],
+		{env},
 	).exited;
 	assert.equal(result.code, 0, show(result));
 	const events = readJsonLines(box.serverReport);
@@ -31,7 +40,7 @@ test('server ignores SIGTERM: SIGKILL after --kill-timeout 500ms, gone before th
 	assert.ok(teardown < 5_000, `teardown took ${Math.round(teardown)} ms, not the 5 s default`);
 });
 
-test('server dies while the client runs: one line with code 4 and its stderr; client unaffected; exit is the client\'s', T, async (t) => {
+test(`[${source}] server dies while the client runs: one line with code 4 and its stderr; client unaffected; exit is the client's`, TS, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());
 	const gate = box.path('client-may-exit');
@@ -39,7 +48,7 @@ test('server dies while the client runs: one line with code 4 and its stderr; cl
 		'--server', box.server(['--exit-after-ready', '300']),
 		'--url', box.url, '--timeout', '20s',
 		'--', ...box.client(['--no-connect', '--until-file', gate]),
-	]);
+	], {env});
 	await waitFor(() => /fixture: dying now/.test(run.stderr()) && lines(run.stderr()).some((line) => /exit/i.test(line) && /\b4\b/.test(line)), {
 		timeoutMs: 15_000,
 		what: `the server's death (code 4, "fixture: dying now") on the launcher stderr; stderr so far: ${JSON.stringify(run.stderr())}`,
@@ -59,3 +68,48 @@ test('server dies while the client runs: one line with code 4 and its stderr; cl
 	assert.ok(pid);
 	await waitGone([pid], 500);
 });
+}
+
+// Teardown where zombies linger: kill(-pgid, 0) still finds the group after its last live
+// member died, because the zombies' parent never reaps them (here a perl that forks and sleeps;
+// in a container, a PID 1 that does not reap). /proc (Linux) and lsof (macOS, which lists no
+// zombie) must both tell "only zombies left" from "still running", so that teardown ends at
+// SIGTERM instead of waiting out the grace, escalating, and reporting a false leftover.
+const zombieTree = String.raw`$| = 1;
+my $a = fork();
+if ($a == 0) {
+	setpgrp(0, 0);
+	my $b = fork();
+	if ($b == 0) { exec 'sleep', '30'; }
+	print "LIVE $b\n";
+	exit 0;
+}
+print "ZOMBIE $a\n";
+sleep 60;`;
+
+for (const source of evidenceSources) {
+	test(`[${source}] teardown of a group whose leader is a zombie nobody reaps: done at SIGTERM, within the kill timeout, nothing left`, {...T, skip: skipUnless(source)}, async (t) => {
+		const perl = spawn('perl', ['-e', zombieTree], {stdio: ['ignore', 'pipe', 'inherit']});
+		t.after(() => killHard(perl.pid));
+		let out = '';
+		perl.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+		const [zombie, live] = await waitFor(() => {
+			const z = /ZOMBIE (\d+)/.exec(out);
+			const l = /LIVE (\d+)/.exec(out);
+			return z && l ? [Number(z[1]), Number(l[1])] : undefined;
+		}, {timeoutMs: 10_000, what: `the zombie and live pids from perl (stdout so far: ${JSON.stringify(out)})`});
+		t.after(() => killHard(live));
+		const pgid = zombie; // setpgrp made the first child the leader of a new group
+		await waitFor(() => !isAlive(zombie), {timeoutMs: 10_000, what: `pid ${zombie} to be a zombie`});
+		assert.ok(groupAlive(pgid, {source}), 'the group still runs (the sleep)');
+
+		const killTimeoutMs = 5_000;
+		const result = await terminateGroup(pgid, killTimeoutMs, undefined, {source});
+		assert.equal(result.leftover, false, JSON.stringify(result));
+		assert.equal(result.signal, 'SIGTERM', `SIGTERM was enough; no escalation (${JSON.stringify(result)})`);
+		assert.ok(result.durationMs < killTimeoutMs, `done within the ${killTimeoutMs} ms kill timeout (${Math.round(result.durationMs)} ms)`);
+		assert.equal(isAlive(live), false, 'the live member is gone');
+		assert.equal(groupAlive(pgid, {source}), false);
+		assert.doesNotThrow(() => process.kill(-pgid, 0), 'the zombie is still there: a kill(-pgid, 0)-only check would have waited it out');
+	});
+}

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {addressCovers, decodeProcAddress, describePortOwners, parseLsof, parseProcNetTcp} from '../src/diagnose/port-owner.js';
+import {inTerminalForeground} from '../src/lifecycle/foreground.js';
+import {evidenceSourceOf, unsupportedPlatformMessage} from '../src/platform.js';
 
 // Captured from a Linux host (trimmed): two LISTEN sockets on 127.0.0.1, one on 0.0.0.0, and connections.
 const tcp4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -58,6 +60,38 @@ describe('parseLsof', () => {
 			{address: '::1', port: 3000, family: 6, pid: 4242, command: 'node'},
 			{address: '0.0.0.0', port: 8000, family: 4, pid: 99, command: 'Python'},
 		]);
+	});
+
+	it('reads -Fpcnt output: the t field tells a dual-stack * (IPv6, ::) from an IPv4-only one', () => {
+		// As both macOS's and Debian's lsof print it: p, c, then per file f, t, n.
+		const text = 'p4242\ncnode\nf21\ntIPv6\nn*:3000\nf22\ntIPv4\nn*:3001\nf23\nn*:3002\np7\ncsh\nf3\ntIPv6\nn[::1]:4000\n';
+		assert.deepEqual(parseLsof(text), [
+			{address: '::', port: 3000, family: 6, pid: 4242, command: 'node'},
+			{address: '0.0.0.0', port: 3001, family: 4, pid: 4242, command: 'node'},
+			{address: '0.0.0.0', port: 3002, family: 4, pid: 4242, command: 'node'},
+			{address: '::1', port: 4000, family: 6, pid: 7, command: 'sh'},
+		]);
+	});
+});
+
+describe('evidence source of a platform', () => {
+	it('Linux reads /proc, macOS asks lsof, anything else is unsupported', () => {
+		assert.equal(evidenceSourceOf('linux'), 'procfs');
+		assert.equal(evidenceSourceOf('darwin'), 'lsof');
+		for (const platform of ['win32', 'freebsd', 'aix', 'sunos', '', 'constructor', 'toString']) {
+			assert.equal(evidenceSourceOf(platform), undefined, platform);
+		}
+	});
+
+	it('an unsupported platform gets one line naming it and what is supported', () => {
+		const message = unsupportedPlatformMessage('win32');
+		assert.equal(message.split('\n').length, 1);
+		assert.match(message, /^mcp-launch: unsupported platform win32 \(mcp-launch runs on Linux and macOS/);
+	});
+
+	it('the foreground rule without /proc: a TTY on stdin is the hint', () => {
+		assert.equal(inTerminalForeground({source: 'lsof', stdinIsTty: true}), true);
+		assert.equal(inTerminalForeground({source: 'lsof', stdinIsTty: false}), false);
 	});
 });
 

@@ -11,12 +11,13 @@ import {expandServerCommand} from '../workflow/npm-script.js';
 import {shown} from '../option-error.js';
 import {redactText} from '../redact.js';
 import {checkSingles, commonOptions, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
+import type {EvidenceSource} from '../platform.js';
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
  * setup that is already running, or one it starts. Exit 0 healthy, 1 a problem, 2 usage.
  */
-export async function doctorCommand(argv: string[], version: string): Promise<number> {
+export async function doctorCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
 	let url: URL;
 	let timeoutMs: number;
 	let waitMs: number;
@@ -62,7 +63,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 
 	const command = parsed.server === undefined ? undefined : expandServerCommand(parsed.server);
 	const guardian = command === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
-	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines, held: true});
+	const server = command === undefined ? undefined : spawnServer({command, cwd: process.cwd(), env: process.env, tailLines: defaults.tailLines, held: true, evidenceSource: source});
 	if (server) {
 		guardian?.addGroup(server.pid);
 		server.release();
@@ -81,6 +82,7 @@ export async function doctorCommand(argv: string[], version: string): Promise<nu
 			timeoutMs,
 			headers,
 			insecure: parsed.insecure === true,
+			...(source ? {evidenceSource: source} : {}),
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});

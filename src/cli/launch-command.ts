@@ -6,6 +6,7 @@ import {createLogger, type LogFormat} from '../log.js';
 import type {ServerSpec} from '../options.js';
 import {signalExitCode} from '../client/run-client.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
+import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
@@ -89,7 +90,7 @@ function serverSpecs(parsed: Parsed): ServerSpec[] {
 }
 
 /** `mcp-launch [options] -- <client> [args...]` */
-export async function launchCommand(argv: string[], version: string): Promise<number> {
+export async function launchCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
 	let parsed: Parsed;
 	let servers: ServerSpec[];
 	let headers: Record<string, string>;
@@ -122,7 +123,7 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 	const onSignal = (signal: NodeJS.Signals) => {
 		// A Ctrl-C typed on the terminal reached the client too (same foreground group):
 		// let the client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
-		if (signal === 'SIGINT' && clientRunning && inTerminalForeground()) {
+		if (signal === 'SIGINT' && clientRunning && inTerminalForeground({source})) {
 			return;
 		}
 
@@ -150,6 +151,7 @@ export async function launchCommand(argv: string[], version: string): Promise<nu
 			insecure: parsed.insecure === true,
 			onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
 			signal: controller.signal,
+			...(source ? {evidenceSource: source} : {}),
 			logger,
 			echoServerOutput: level === 'debug',
 			onEvent(event) {

@@ -1,19 +1,29 @@
 import {execFileSync} from 'node:child_process';
 import type {Listener} from './port-owner.js';
 
-/** `lsof -nP -iTCP -sTCP:LISTEN -Fpcn` output (field per line: p<pid>, c<command>, n<address:port>). Pure. */
+/**
+ * `lsof -nP -iTCP -sTCP:LISTEN -Fpcnt` output, one field per line: p<pid>, c<command>, then
+ * per file f<fd>, t<IPv4|IPv6>, n<address:port>. The type tells a dual-stack `*:3000` (IPv6,
+ * bound to ::) from an IPv4-only one (0.0.0.0); without it, `*` is taken as IPv4. Pure.
+ */
 export function parseLsof(text: string): Listener[] {
 	const result: Listener[] = [];
 	let pid: number | undefined;
 	let command: string | undefined;
+	let type: string | undefined;
 	for (const line of text.split('\n')) {
 		const tag = line[0];
 		const value = line.slice(1);
 		if (tag === 'p') {
 			pid = Number(value);
 			command = undefined;
+			type = undefined;
 		} else if (tag === 'c') {
 			command = value;
+		} else if (tag === 'f') {
+			type = undefined;
+		} else if (tag === 't') {
+			type = value;
 		} else if (tag === 'n') {
 			const match = /^(?:\[([^\]]+)\]|(.*)):(\d+)$/.exec(value);
 			if (!match) {
@@ -21,8 +31,9 @@ export function parseLsof(text: string): Listener[] {
 			}
 
 			const raw = match[1] ?? match[2]!;
-			const address = raw === '*' ? (match[1] === undefined ? '0.0.0.0' : '::') : raw;
-			const listener: Listener = {address, port: Number(match[3]), family: match[1] === undefined && !raw.includes(':') ? 4 : 6};
+			const v6 = match[1] !== undefined || raw.includes(':') || (raw === '*' && type === 'IPv6');
+			const address = raw === '*' ? (v6 ? '::' : '0.0.0.0') : raw;
+			const listener: Listener = {address, port: Number(match[3]), family: v6 ? 6 : 4};
 			if (pid !== undefined && Number.isInteger(pid)) {
 				listener.pid = pid;
 			}
@@ -38,13 +49,38 @@ export function parseLsof(text: string): Listener[] {
 	return result;
 }
 
-/** Run lsof (macOS) and parse its answer; empty when lsof is missing or finds nothing. */
-export function lsof(args: string[]): Listener[] {
+/** Run lsof; its stdout, or undefined when it could not run at all (not installed, timed out). */
+function run(args: string[]): string | undefined {
 	try {
-		return parseLsof(execFileSync('lsof', args, {encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore']}));
+		return execFileSync('lsof', args, {encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore']});
 	} catch (error) {
 		// lsof exits 1 when nothing matched; its output is still valid.
-		const stdout = (error as {stdout?: string}).stdout;
-		return typeof stdout === 'string' ? parseLsof(stdout) : [];
+		const {stdout, status} = error as {stdout?: string; status?: number | null};
+		return typeof stdout === 'string' && status === 1 ? stdout : undefined;
 	}
+}
+
+/**
+ * Run lsof (macOS; the Debian package prints the same `-F` fields) and parse its answer;
+ * empty when lsof is missing or finds nothing. A socket shared after a fork is listed once
+ * per holder: keep the lowest pid, as the /proc reader does.
+ */
+export function lsof(args: string[]): Listener[] {
+	const seen = new Set<string>();
+	return parseLsof(run(args) ?? '')
+		.sort((a, b) => (a.pid ?? Infinity) - (b.pid ?? Infinity))
+		.filter(listener => {
+			const key = `${listener.address} ${listener.port}`;
+			return seen.has(key) ? false : Boolean(seen.add(key));
+		});
+}
+
+/**
+ * The members of a process group that still run, by pid: `lsof -t -g PGID` lists the
+ * processes that hold any file (a cwd at least), and a zombie holds none. Undefined when
+ * lsof cannot tell (not installed): the caller then counts every member as alive.
+ */
+export function liveGroupMembers(pgid: number): number[] | undefined {
+	const text = run(['-t', `-g${pgid}`]);
+	return text === undefined ? undefined : text.split('\n').filter(line => /^\d+$/.test(line)).map(Number);
 }

@@ -1,5 +1,6 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import {groupMembers} from '../lifecycle/process-group.js';
+import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
 import {lsof} from './lsof.js';
 
 export {parseLsof} from './lsof.js';
@@ -165,18 +166,22 @@ function withOwner(socket: ProcNetListener, pid: number | undefined): Listener {
 	return listener;
 }
 
-export type PortOwnerOptions = {platform?: NodeJS.Platform};
+export type PortOwnerOptions = {
+	/** Where to look: /proc (`procfs`, Linux) or `lsof` (macOS). Default from `process.platform`; none (empty answers) elsewhere. */
+	source?: EvidenceSource | undefined;
+};
 
 /**
  * Who listens on a TCP port: every LISTEN socket bound to it (all families and addresses),
  * with the owning pid and command line when they can be found. Linux reads /proc;
- * macOS asks `lsof` when it is installed; elsewhere the result is empty (unknown).
+ * macOS asks `lsof` when it is installed (its command is the executable's name only);
+ * elsewhere the result is empty (unknown).
  *
  * @example
  * listeners(3000) // [{address: '127.0.0.1', port: 3000, family: 4, pid: 4242, command: 'node old-server.js'}]
  */
-export function listeners(port: number, {platform = process.platform}: PortOwnerOptions = {}): Listener[] {
-	if (platform === 'linux') {
+export function listeners(port: number, {source = defaultEvidenceSource()}: PortOwnerOptions = {}): Listener[] {
+	if (source === 'procfs') {
 		const sockets = procListeners().filter(socket => socket.port === port);
 		if (sockets.length === 0) {
 			return [];
@@ -186,8 +191,8 @@ export function listeners(port: number, {platform = process.platform}: PortOwner
 		return sockets.map(socket => withOwner(socket, owners.get(socket.inode)));
 	}
 
-	if (platform === 'darwin') {
-		return lsof(['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcn']).filter(listener => listener.port === port);
+	if (source === 'lsof') {
+		return lsof(['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcnt']).filter(listener => listener.port === port);
 	}
 
 	return [];
@@ -197,12 +202,12 @@ export function listeners(port: number, {platform = process.platform}: PortOwner
  * The LISTEN sockets owned by a set of processes, such as the members of the server's
  * process group: "the ports the server's tree listens on". Linux (/proc) and macOS (lsof).
  */
-export function listeningPortsOf(pids: readonly number[], {platform = process.platform}: PortOwnerOptions = {}): Listener[] {
+export function listeningPortsOf(pids: readonly number[], {source = defaultEvidenceSource()}: PortOwnerOptions = {}): Listener[] {
 	if (pids.length === 0) {
 		return [];
 	}
 
-	if (platform === 'linux') {
+	if (source === 'procfs') {
 		const owners = new Map<number, number>();
 		for (const pid of [...pids].sort((a, b) => a - b)) {
 			for (const inode of socketInodes(pid)) {
@@ -215,8 +220,8 @@ export function listeningPortsOf(pids: readonly number[], {platform = process.pl
 		return procListeners().filter(socket => owners.has(socket.inode)).map(socket => withOwner(socket, owners.get(socket.inode)));
 	}
 
-	if (platform === 'darwin') {
-		return lsof(['-nP', '-a', `-p${pids.join(',')}`, '-iTCP', '-sTCP:LISTEN', '-Fpcn']);
+	if (source === 'lsof') {
+		return lsof(['-nP', '-a', `-p${pids.join(',')}`, '-iTCP', '-sTCP:LISTEN', '-Fpcnt']);
 	}
 
 	return [];
@@ -226,8 +231,8 @@ export function listeningPortsOf(pids: readonly number[], {platform = process.pl
  * The LISTEN sockets of every live process in a process group (the server's whole tree:
  * `sh -c` → npm → node). Linux reads /proc; macOS asks `lsof -g`.
  */
-export function listeningPortsOfGroup(pgid: number, {platform = process.platform}: PortOwnerOptions = {}): Listener[] {
-	if (platform === 'linux') {
+export function listeningPortsOfGroup(pgid: number, {source = defaultEvidenceSource()}: PortOwnerOptions = {}): Listener[] {
+	if (source === 'procfs') {
 		let pids: number[];
 		try {
 			pids = groupMembers(pgid).map(member => member.pid);
@@ -235,11 +240,11 @@ export function listeningPortsOfGroup(pgid: number, {platform = process.platform
 			return [];
 		}
 
-		return listeningPortsOf(pids, {platform});
+		return listeningPortsOf(pids, {source});
 	}
 
-	if (platform === 'darwin') {
-		return lsof(['-nP', '-a', `-g${pgid}`, '-iTCP', '-sTCP:LISTEN', '-Fpcn']);
+	if (source === 'lsof') {
+		return lsof(['-nP', '-a', `-g${pgid}`, '-iTCP', '-sTCP:LISTEN', '-Fpcnt']);
 	}
 
 	return [];

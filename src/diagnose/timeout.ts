@@ -1,5 +1,6 @@
 import {formatDuration} from '../duration.js';
 import {groupAlive} from '../lifecycle/process-group.js';
+import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
@@ -175,6 +176,8 @@ export type GatherOptions = {
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 	/** mcp-launch chose the port (see TimeoutEvidence.portGiven). */
 	portGiven?: boolean;
+	/** Where the sockets and live members are read: /proc or lsof. Default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -185,7 +188,8 @@ export type GatherOptions = {
 export async function gatherTimeoutEvidence(options: GatherOptions): Promise<TimeoutEvidence> {
 	const {url, server} = options;
 	const exit = server.exit();
-	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid));
+	const source = options.evidenceSource ?? defaultEvidenceSource();
+	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid, {source}));
 	const addresses = await checkAddresses(url, {
 		// Loopback answers within a millisecond; this bound keeps the report close to --timeout.
 		timeoutMs: options.probeTimeoutMs ?? 300,
@@ -193,7 +197,6 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),
 	});
-	const supported = process.platform === 'linux' || process.platform === 'darwin';
 	const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
 	return {
 		url,
@@ -202,7 +205,7 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(options.lastError ? {lastError: options.lastError} : {}),
 		addresses,
 		server: {pid: server.pid, alive, ...(exit ? {exit} : {})},
-		...(supported ? {treeListeners: listeningPortsOfGroup(server.pid), portListeners: listeners(portOf(url))} : {}),
+		...(source ? {treeListeners: listeningPortsOfGroup(server.pid, {source}), portListeners: listeners(portOf(url), {source})} : {}),
 		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
 		tail,
 		...(options.portGiven ? {portGiven: true} : {}),

@@ -1,4 +1,6 @@
 import {readdirSync, readFileSync} from 'node:fs';
+import {liveGroupMembers} from '../diagnose/lsof.js';
+import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
 
 /** Fields of /proc/PID/stat after the `(comm)` field, which may itself hold spaces and parens. */
 export type ProcStat = {pid: number; state: string; ppid: number; pgrp: number; session: number; ttyNr: number; tpgid: number};
@@ -47,8 +49,6 @@ export function groupMembers(pgid: number): ProcStat[] {
 	return members;
 }
 
-const hasProc = process.platform === 'linux';
-
 /** Whether `kill(-pgid, 0)` finds any member, zombies included. Cheap: one syscall. */
 function groupSignalable(pgid: number): boolean {
 	try {
@@ -59,17 +59,29 @@ function groupSignalable(pgid: number): boolean {
 	}
 }
 
+/** Where zombies are told apart: /proc (Linux) or `lsof` (macOS). */
+export type GroupOptions = {source?: EvidenceSource | undefined};
+
 /**
  * Whether any process of the group is still running. `kill(-pgid, 0)` also counts
- * zombies, which never go away where PID 1 does not reap orphans (some containers);
- * on Linux those are told apart through /proc.
+ * zombies, which never go away where PID 1 does not reap orphans (some containers):
+ * /proc tells them apart on Linux, `lsof -g` (which lists no zombie) on macOS. When
+ * neither can answer, every member counts as alive.
  */
-export function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number, {source = defaultEvidenceSource()}: GroupOptions = {}): boolean {
 	if (!groupSignalable(pgid)) {
 		return false;
 	}
 
-	return hasProc ? groupMembers(pgid).length > 0 : true;
+	if (source === 'procfs') {
+		return groupMembers(pgid).length > 0;
+	}
+
+	if (source === 'lsof') {
+		return (liveGroupMembers(pgid)?.length ?? 1) > 0;
+	}
+
+	return true;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -83,16 +95,29 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 /**
  * After this long, or once the leader is gone, members that `kill(-pgid, 0)` still finds may
  * be orphans that died and wait, as zombies, for a PID 1 that is slow to reap (or never does):
- * then /proc is read to tell them apart.
+ * then /proc (or lsof) is asked to tell them apart.
  */
 const zombieSuspicionMs = 20;
+
+/** lsof costs a process spawn (tens of ms): ask it at most this often, not on every poll. */
+const lsofEveryMs = 100;
 
 /**
  * Poll until the group is gone or `ms` have passed; true when gone. Polls with the cheap
  * signal check (1 ms, doubling to 20 ms); `wake` (e.g. the leader's exit) checks at once.
  */
-export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unknown>): Promise<boolean> {
+export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unknown>, {source = defaultEvidenceSource()}: GroupOptions = {}): Promise<boolean> {
 	const start = performance.now();
+	let lastZombieCheck = -Infinity;
+	const zombieCheck = (now: number) => {
+		if (source === 'lsof' && now - lastZombieCheck < lsofEveryMs) {
+			return groupSignalable(pgid);
+		}
+
+		lastZombieCheck = now;
+		return groupAlive(pgid, {source});
+	};
+
 	const deadline = start + ms;
 	let pause = 1;
 	let woken = false;
@@ -101,7 +126,7 @@ export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unk
 	});
 	for (;;) {
 		const now = performance.now();
-		const alive = now - start < zombieSuspicionMs && !woken ? groupSignalable(pgid) : groupAlive(pgid);
+		const alive = now - start < zombieSuspicionMs && !woken ? groupSignalable(pgid) : zombieCheck(now);
 		if (!alive) {
 			return true;
 		}
@@ -139,7 +164,7 @@ const killSettleMs = 2_000;
  * Terminate a whole process group: SIGTERM, then SIGKILL after `killTimeoutMs`, and resolve
  * only once no member is left (bounded: it never hangs).
  */
-export async function terminateGroup(pgid: number, killTimeoutMs: number, leaderExited?: Promise<unknown>): Promise<TerminateResult> {
+export async function terminateGroup(pgid: number, killTimeoutMs: number, leaderExited?: Promise<unknown>, options: GroupOptions = {}): Promise<TerminateResult> {
 	const start = performance.now();
 	if (!Number.isInteger(pgid) || pgid <= 1 || !groupSignalable(pgid)) {
 		return {signal: undefined, durationMs: 0, leftover: false};
@@ -147,12 +172,12 @@ export async function terminateGroup(pgid: number, killTimeoutMs: number, leader
 
 	if (killTimeoutMs > 0) {
 		signalGroup(pgid, 'SIGTERM');
-		if (await waitGroupGone(pgid, killTimeoutMs, leaderExited)) {
+		if (await waitGroupGone(pgid, killTimeoutMs, leaderExited, options)) {
 			return {signal: 'SIGTERM', durationMs: performance.now() - start, leftover: false};
 		}
 	}
 
 	signalGroup(pgid, 'SIGKILL');
-	const gone = await waitGroupGone(pgid, killSettleMs);
+	const gone = await waitGroupGone(pgid, killSettleMs, undefined, options);
 	return {signal: 'SIGKILL', durationMs: performance.now() - start, leftover: !gone};
 }

@@ -16,6 +16,7 @@ import {escapedListener} from './escaped.js';
 import {formatTail} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import {type ServerExit, type ServerProcess, spawnServer} from './spawn-server.js';
+import type {EvidenceSource} from '../platform.js';
 
 /** How long to let a dead server's pipes drain so its last words are in the tail. */
 const drainMs = 250;
@@ -56,6 +57,8 @@ export type ServerSetup = {
 	log: ServerLog | undefined;
 	killTimeoutMs: number;
 	logger: Logger;
+	/** Where process and socket facts come from; default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -70,7 +73,7 @@ export class ManagedServer {
 	/** Spawn the server; it runs only once the launch's guardian knows its process group. */
 	constructor(setup: ServerSetup, guardian: Guardian) {
 		this.setup = setup;
-		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, held: true, onLogFailure: message => setup.logger.warn({server: setup.name}, message)});
+		this.process = spawnServer({command: setup.command, cwd: setup.cwd, env: setup.env, tailLines: defaults.tailLines, log: setup.log, held: true, evidenceSource: setup.evidenceSource, onLogFailure: message => setup.logger.warn({server: setup.name}, message)});
 		guardian.addGroup(this.process.pid);
 		this.process.release();
 		setup.logger.debug({server: setup.name, pid: this.process.pid, guardian: guardian.pid, command: setup.command}, `started ${setup.label} (pid ${this.process.pid}): ${setup.command}`);
@@ -187,7 +190,7 @@ export class ManagedServer {
 			const {explainCrash} = await import('../diagnose/crash.js');
 			const {listeners} = await import('../diagnose/port-owner.js');
 			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
-			const crash = explainCrash(exit, tail, {findOccupants: listeners});
+			const crash = explainCrash(exit, tail, {findOccupants: port => listeners(port, {source: setup.evidenceSource})});
 			// `server exited with code 1 before … answered: <reason>`, saying how it ended once.
 			return new LaunchError('SERVER_EXITED', `${setup.label} ${describeExit(exit)} before ${setup.url.href} answered${crash.reason ? `: ${crash.reason}` : ''}\nfix: ${crash.fix}\n${formatTail(server.tail, shownLines)}`, {
 				cause: error,
@@ -214,6 +217,7 @@ export class ManagedServer {
 				...(error.cause instanceof Error ? {lastError: error.cause} : {}),
 				server,
 				portGiven: setup.env.PORT === String(portOf(setup.url)),
+				evidenceSource: setup.evidenceSource,
 			});
 			const diagnosis = diagnoseTimeout(evidence);
 			const message = `${setup.label === 'server' ? '' : `${setup.label}: `}${error.message}\n${formatDiagnosis(diagnosis)}`;

@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
+import type {EvidenceSource} from '../platform.js';
 
 /** At most one activity notice per this period while output streams in. */
 const activityEveryMs = 50;
@@ -47,6 +48,8 @@ export type SpawnServerOptions = {
 	onLogFailure?: (message: string) => void;
 	/** Hold the command until release() (to tell a guardian first). Default: it runs at once. */
 	held?: boolean;
+	/** How teardown tells zombies apart: /proc or lsof. Default from `process.platform`. */
+	evidenceSource?: EvidenceSource | undefined;
 };
 
 /**
@@ -187,7 +190,7 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 				return {signal: undefined, durationMs: 0, leftover: false};
 			}
 
-			return terminateGroup(pid, killTimeoutMs, exited);
+			return terminateGroup(pid, killTimeoutMs, exited, {source: options.evidenceSource});
 		},
 	};
 }
