@@ -16,6 +16,27 @@ export const defaults = {
 	probe: 'http',
 	logLevel: 'info',
 	logFormat: 'pretty',
+	/** doctor --server: how long to let the server boot before checking. */
+	doctorBootMs: 10_000,
+	/** doctor: the bound of each probe. */
+	doctorProbeTimeoutMs: 2_000,
+} as const;
+
+/**
+ * Bounds of the checks around the gate. Loopback answers within a millisecond, so each is
+ * short: they sit on the way to the client (or to the report) and must never hold it up.
+ */
+export const bounds = {
+	/** Each pre-flight probe of a server's port. */
+	preflightMs: 500,
+	/** Each per-address check after the gate opened (address family, Host check). */
+	answerCheckMs: 500,
+	/** Each per-address probe of a timeout report, taken after --timeout ran out. */
+	reportProbeMs: 300,
+	/** How long a dead server's pipes may drain so its last words are in the message. */
+	drainMs: 250,
+	/** How many of the server's last lines a failure message shows. */
+	shownLines: 15,
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-import {toDurationMs, toEndpointUrl} from './options.js';
+import {toDurationMs, toEndpointUrl} from './option-values.js';
 import {toHeaders} from './workflow/headers.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
 import {type AddressResult, checkAddresses, hostOf, portOf, type Resolver, workingUrl} from './diagnose/addresses.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {formatDuration, parseDuration} from '../src/duration.js';
-import {resolveOptions, toDurationMs, toEndpointUrl} from '../src/options.js';
+import {resolveOptions} from '../src/options.js';
+import {toDurationMs, toEndpointUrl} from '../src/option-values.js';
 import {defaults} from '../src/defaults.js';
 
 describe('parseDuration', () => {

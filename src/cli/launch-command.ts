@@ -1,17 +1,16 @@
 import yargs from 'yargs';
 import {defaults} from '../defaults.js';
-import {LaunchError} from '../errors.js';
-import {launch} from '../launch.js';
-import {createLogger, type LogFormat} from '../log.js';
-import type {ServerSpec} from '../options.js';
-import {signalExitCode} from '../client/run-client.js';
+import {formatDuration} from '../duration.js';
+import {launch as launchServers} from '../launch.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
+import type {LogFormat} from '../log.js';
+import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
-import {OptionError, shown} from '../option-error.js';
-import {checkSingles, commonOptions, exitCodes, isUsageError, list, logLevelOf, usage, UsageError} from './shared.js';
+import {type Command, type CommandContext, runCommand} from './run-command.js';
+import {checkSingles, commonOptions, list, logLevelOf, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
 	return commonOptions(yargs(argv), version)
@@ -22,8 +21,8 @@ function parse(argv: string[], version: string) {
 		.option('port', {alias: 'p', type: 'string', requiresArg: true, describe: 'A port for the server (PORT and {port}): a number, or auto for a free one. The default URL follows it'})
 		.option('name', {type: 'string', requiresArg: true, describe: 'A name for the server: messages, {url:NAME}, {mcp-config}'})
 		.option('from', {type: 'string', requiresArg: true, describe: 'Take the URL from a client config: <file>:<name> (.mcp.json, .cursor/mcp.json, .vscode/mcp.json)'})
-		.option('timeout', {type: 'string', requiresArg: true, default: '30s', describe: 'Readiness budget: 500ms, 30s, 2m (a bare number means seconds)'})
-		.option('kill-timeout', {type: 'string', requiresArg: true, default: '5s', describe: 'Grace between SIGTERM and SIGKILL at teardown'})
+		.option('timeout', {type: 'string', requiresArg: true, describe: `Readiness budget: 500ms, 30s, 2m (a bare number means seconds) [default: ${formatDuration(defaults.timeoutMs)}]`})
+		.option('kill-timeout', {type: 'string', requiresArg: true, describe: `Grace between SIGTERM and SIGKILL at teardown [default: ${formatDuration(defaults.killTimeoutMs)}]`})
 		.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or a full MCP initialize handshake'})
 		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable; never logged)'})
 		.option('on-server-exit', {type: 'string', requiresArg: true, choices: ['warn', 'exit'], default: defaults.onServerExit, describe: 'If a server dies while the client runs: warn, or exit (end the client, exit 125)'})
@@ -40,17 +39,9 @@ function parse(argv: string[], version: string) {
 
 type Parsed = ReturnType<typeof parse>;
 
-function toPort(text: string): number | 'auto' {
-	if (text === 'auto') {
-		return 'auto';
-	}
-
-	const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-	if (!(port >= 1 && port <= 65_535)) {
-		throw new UsageError(`Expected \`--port\` to be a port number (1-65535) or auto, got \`${shown(text)}\``);
-	}
-
-	return port;
+/** A --port value as the library takes it: the library checks it (one validator, in option-values.ts). */
+function portOf(text: string): number | 'auto' {
+	return (text === 'auto' ? 'auto' : (/^\d+$/.test(text) ? Number(text) : text)) as number | 'auto';
 }
 
 /** Pair the repeatable --server/--url/--port/--name/--from flags by position. */
@@ -83,103 +74,73 @@ function serverSpecs(parsed: Parsed): ServerSpec[] {
 			command,
 			...(url === undefined ? {} : {url}),
 			...(from === undefined ? {} : {url: urlFromClientConfig(from)}),
-			...(port === undefined ? {} : {port: toPort(port)}),
+			...(port === undefined ? {} : {port: portOf(port)}),
 			...(name === undefined ? {} : {name}),
 		};
 	});
 }
 
+type LaunchInput = {parsed: Parsed; level: ReturnType<typeof logLevelOf>; options: Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>};
+
+/** What `launch` the command calls: the library's, or (in a spec) one that fails like a bug would. */
+export type LaunchFunction = typeof launchServers;
+
 /** `mcp-launch [options] -- <client> [args...]` */
-export async function launchCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
-	let parsed: Parsed;
-	let servers: ServerSpec[];
-	let headers: Record<string, string>;
-	let level: ReturnType<typeof logLevelOf>;
-	try {
-		parsed = parse(argv, version);
-		if (parsed.help || parsed.version) {
-			return 0;
-		}
-
-		checkSingles(parsed, ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit', 'log-level', 'log-format'], argv);
-		level = logLevelOf(parsed);
-		servers = serverSpecs(parsed);
-		headers = parseHeaders(list(parsed.header));
-	} catch (error) {
-		if (isUsageError(error)) {
-			return usage(error.message);
-		}
-
-		throw error;
-	}
-
-	const client = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)];
-	const format = parsed['log-format'] as LogFormat;
-	const {logger, status} = createLogger({level, format, secrets: Object.values(headers)});
-	const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
-
-	const controller = new AbortController();
+export async function launchCommand(argv: string[], version: string, source?: EvidenceSource, launch: LaunchFunction = launchServers): Promise<number> {
 	let clientRunning = false;
-	const onSignal = (signal: NodeJS.Signals) => {
-		// A Ctrl-C typed on the terminal reached the client too (same foreground group):
-		// let the client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
-		if (signal === 'SIGINT' && clientRunning && inTerminalForeground({source})) {
-			return;
-		}
+	const command: Command<LaunchInput> = {
+		name: 'mcp-launch',
+		parse(args) {
+			const parsed = parse(args, version);
+			if (parsed.help || parsed.version) {
+				return undefined;
+			}
 
-		if (!controller.signal.aborted) {
-			logger.debug({signal}, `received ${signal}`);
-			controller.abort(signal);
-		}
+			checkSingles(parsed, ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit', 'log-level', 'log-format'], args);
+			const level = logLevelOf(parsed);
+			return {parsed, level, options: launchOptions(parsed, level, source)};
+		},
+		logging: ({parsed, level, options}) => ({level, format: parsed['log-format'] as LogFormat, secrets: Object.values(options.headers ?? {})}),
+		// A Ctrl-C typed on the terminal reached the client too (same foreground group): let the
+		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
+		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),
+		async run({level, options}, {logger, status, signal}: CommandContext) {
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			try {
+				const result = await launch({...options, signal, logger, onEvent(event) {
+					if (event.type === 'waiting') {
+						progress.waiting(event.urls);
+					} else if (event.type === 'ready') {
+						progress.ready(event.url);
+					} else {
+						progress.stop();
+						clientRunning = true;
+					}
+				}});
+				return result.exitCode;
+			} finally {
+				progress.stop();
+			}
+		},
 	};
+	return runCommand(command, argv);
+}
 
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		process.on(signal, onSignal);
-	}
-
-	try {
-		const result = await launch({
-			servers,
-			client,
-			timeout: parsed.timeout,
-			killTimeout: parsed['kill-timeout'],
-			probe: parsed.probe as 'http' | 'tcp' | 'mcp',
-			headers,
-			serverLog: parsed['server-log'],
-			reuse: parsed.reuse === true,
-			strict: parsed.strict === true,
-			insecure: parsed.insecure === true,
-			onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
-			signal: controller.signal,
-			...(source ? {evidenceSource: source} : {}),
-			logger,
-			echoServerOutput: level === 'debug',
-			onEvent(event) {
-				if (event.type === 'waiting') {
-					progress.waiting(event.urls);
-				} else if (event.type === 'ready') {
-					progress.ready(event.url);
-				} else {
-					progress.stop();
-					clientRunning = true;
-				}
-			},
-		});
-		return result.exitCode;
-	} catch (error) {
-		progress.stop();
-		if (error instanceof OptionError) {
-			return usage(error.message);
-		}
-
-		if (error instanceof LaunchError) {
-			logger.error({code: error.code, ...error.details}, error.message);
-			return error.code === 'ABORTED' ? signalExitCode(String(error.details.signal)) : exitCodes[error.code];
-		}
-
-		logger.error({err: error}, `internal error: ${(error as Error).stack ?? String(error)}`);
-		return exitCodes.INTERNAL;
-	} finally {
-		progress.stop();
-	}
+/** The flags as launch() options; every value is checked by the library, once. */
+function launchOptions(parsed: Parsed, level: ReturnType<typeof logLevelOf>, source: EvidenceSource | undefined): LaunchInput['options'] {
+	return {
+		servers: serverSpecs(parsed),
+		client: [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)],
+		...(parsed.timeout === undefined ? {} : {timeout: parsed.timeout}),
+		...(parsed['kill-timeout'] === undefined ? {} : {killTimeout: parsed['kill-timeout']}),
+		probe: parsed.probe as 'http' | 'tcp' | 'mcp',
+		headers: parseHeaders(list(parsed.header)),
+		...(parsed['server-log'] === undefined ? {} : {serverLog: parsed['server-log']}),
+		reuse: parsed.reuse === true,
+		strict: parsed.strict === true,
+		insecure: parsed.insecure === true,
+		onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
+		...(source ? {evidenceSource: source} : {}),
+		echoServerOutput: level === 'debug',
+	};
 }

@@ -1,22 +1,9 @@
 import type {Argv} from 'yargs';
-import type {LaunchErrorCode} from '../errors.js';
+import {exitCodes} from '../exit-codes.js';
 import {logLevels} from '../log.js';
 import {defaults} from '../defaults.js';
 import {OptionError, oneLine, shown} from '../option-error.js';
 import {redactText} from '../redact.js';
-
-/** Exit codes, documented in the README. */
-export const exitCodes: Record<LaunchErrorCode | 'USAGE' | 'INTERNAL', number> = {
-	USAGE: 2,
-	INTERNAL: 1,
-	READY_TIMEOUT: 124,
-	SERVER_EXITED: 125,
-	PORT_IN_USE: 125,
-	ENDPOINT_MISMATCH: 125,
-	CLIENT_NOT_EXECUTABLE: 126,
-	CLIENT_NOT_FOUND: 127,
-	ABORTED: 130,
-};
 
 export class UsageError extends Error {}
 
@@ -28,7 +15,7 @@ export function isUsageError(error: unknown): error is Error {
 /** One line on stderr naming the flag and the expected form, and the way to the help. */
 export function usage(message: string, command = 'mcp-launch'): number {
 	process.stderr.write(`mcp-launch: ${redactText(oneLine(message))} (see ${command} --help)\n`);
-	return exitCodes.USAGE;
+	return exitCodes.usage;
 }
 
 /** The short aliases every command uses, so a message names the long flag. */

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {constants} from 'node:os';
+import {signalExitCode} from '../exit-codes.js';
 import {type ProcessRef, processTree, signalTree, waitTreeGone} from '../lifecycle/process-tree.js';
 
 export type ClientExit = {
@@ -26,12 +26,6 @@ export type RunningClient = {
 	 */
 	reap(graceMs: number): Promise<boolean>;
 };
-
-/** 128 + the signal's number, as shells report a death by signal. */
-export function signalExitCode(signal: string): number {
-	const number = (constants.signals as Record<string, number>)[signal];
-	return 128 + (number ?? 15);
-}
 
 /**
  * The client starts as a tiny /bin/sh that waits for a line on fd 3 and then execs the client

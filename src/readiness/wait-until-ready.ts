@@ -2,14 +2,15 @@ import pRetry from 'p-retry';
 import {backoff, defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {LaunchError} from '../errors.js';
-import {toDurationMs, toEndpointUrl} from '../options.js';
+import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {toHeaders} from '../workflow/headers.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
 import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions, tcpProbe} from './probe.js';
 import {warmUpHttp} from './warm-up.js';
 
 export type ProbeKind = 'http' | 'tcp' | 'mcp';
-const probes: Record<ProbeKind, (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>> = {http: httpProbe, tcp: tcpProbe, mcp: mcpHandshake};
+export type ProbeFunction = (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
+const probes: Record<ProbeKind, ProbeFunction> = {http: httpProbe, tcp: tcpProbe, mcp: mcpHandshake};
 
 export type WaitOptions = {
 	/** Readiness budget: milliseconds, or a duration string like '30s'. Default 30 s. */
@@ -34,18 +35,13 @@ export type WaitOptions = {
 	 * (a connection is accepted), `'mcp'` (a full initialize handshake; see mcpHandshake for
 	 * its side effect on single-session servers). A function replaces the probe entirely.
 	 */
-	probe?: ProbeKind | ((url: URL, options: ProbeOptions) => Promise<ProbeAnswer>);
+	probe?: ProbeKind | ProbeFunction;
 };
 
 export type BackoffSchedule = {minTimeoutMs: number; factor: number; maxTimeoutMs: number; slowAfterMs: number; slowMaxTimeoutMs: number; probeTimeoutMs: number};
 
-/**
- * The delays p-retry will wait between failed probes, for `count` failures: the same
- * formula (min * factor^n, capped), written out so the schedule can be checked and documented.
- */
-export function backoffDelays(count: number, schedule: BackoffSchedule = backoff): number[] {
-	return Array.from({length: count}, (_, n) => Math.min(Math.round(schedule.minTimeoutMs * (schedule.factor ** n)), schedule.maxTimeoutMs));
-}
+/** A wait with its options already checked: a URL, milliseconds, a probe function. */
+export type WaitPlan = Omit<WaitOptions, 'timeout' | 'backoff' | 'probe'> & {timeoutMs: number; schedule: BackoffSchedule; probe: ProbeFunction};
 
 export type ReadyInfo = ProbeAnswer & {
 	/** With the mcp probe: what the server said about itself. */
@@ -56,7 +52,28 @@ export type ReadyInfo = ProbeAnswer & {
 	attempts: number;
 };
 
-const wakeReason = Symbol('wake');
+/** The budget ran out: how long, how many probes, and the last thing a probe said. */
+export class ReadyTimeout extends Error {
+	override name = 'ReadyTimeout';
+	constructor(readonly url: URL, readonly timeoutMs: number, readonly elapsedMs: number, readonly attempts: number, readonly lastError: Error | undefined) {
+		super(`${url.href} did not answer within ${formatDuration(timeoutMs)} (${attempts} probes; last error: ${lastError ? describeProbeError(lastError) : 'none'})`, {cause: lastError});
+	}
+}
+
+/**
+ * The pause after the n-th failure in a row: min * factor^n, capped; the cap is
+ * `maxTimeoutMs` while servers usually come up and `slowMaxTimeoutMs` after `slowAfterMs`,
+ * so a long silent boot costs little CPU.
+ */
+export function pauseAfter(failures: number, elapsedMs: number, schedule: BackoffSchedule = backoff): number {
+	const cap = elapsedMs < schedule.slowAfterMs ? schedule.maxTimeoutMs : schedule.slowMaxTimeoutMs;
+	return Math.min(Math.round(schedule.minTimeoutMs * (schedule.factor ** failures)), cap);
+}
+
+/** The first `count` pauses of a wait in its fast phase (for docs and specs). */
+export function backoffDelays(count: number, schedule: BackoffSchedule = backoff): number[] {
+	return Array.from({length: count}, (_, n) => pauseAfter(n, 0, schedule));
+}
 
 /**
  * Wait until an MCP endpoint answers HTTP (any status), probing with a short backoff.
@@ -70,112 +87,152 @@ const wakeReason = Symbol('wake');
  */
 export async function waitUntilReady(url: string | URL, options: WaitOptions = {}): Promise<ReadyInfo> {
 	const endpoint = toEndpointUrl(url);
-	const timeoutMs = toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout');
-	if (options.headers !== undefined) {
-		toHeaders(options.headers);
-	}
-
-	const schedule: BackoffSchedule = {...backoff, ...options.backoff};
-	const lookup = cachedLookup();
-	const probe = typeof options.probe === 'function' ? options.probe : probes[options.probe ?? 'http'];
-	const start = performance.now();
-	const deadline = start + timeoutMs;
-	let attempts = 0;
-	let lastError: Error | undefined;
-	let ready: ReadyInfo | undefined;
-	let inFlight = false;
-	let wakeWhenDone = false;
-	let round: AbortController | undefined;
-
-	const unsubscribe = options.wake?.(() => {
-		if (inFlight) {
-			wakeWhenDone = true;
-		} else {
-			round?.abort(wakeReason);
+	const {timeout, backoff: schedule, probe, ...rest} = options;
+	const plan: WaitPlan = {
+		...rest,
+		timeoutMs: toDurationMs(timeout ?? defaults.timeoutMs, '--timeout'),
+		schedule: {...backoff, ...schedule},
+		probe: typeof probe === 'function' ? probe : probes[probe ?? 'http'],
+		...(options.headers === undefined ? {} : {headers: toHeaders(options.headers)}),
+	};
+	try {
+		return await waitForEndpoint(endpoint, plan);
+	} catch (error) {
+		if (error instanceof ReadyTimeout) {
+			throw new LaunchError('READY_TIMEOUT', error.message, {
+				cause: error.lastError,
+				details: {url: endpoint.href, attempts: error.attempts, elapsedMs: error.elapsedMs, ...(error.lastError ? {lastError: error.lastError.message} : {})},
+			});
 		}
-	});
 
-	const attempt = async () => {
-		attempts++;
-		inFlight = true;
-		try {
-			const answer = await probe(endpoint, {
+		throw error;
+	}
+}
+
+/** The probe function for a kind (the launcher's plan holds a kind). */
+export function probeOfKind(kind: ProbeKind): ProbeFunction {
+	return probes[kind];
+}
+
+/**
+ * The loop behind waitUntilReady, for callers whose options are checked already. p-retry
+ * runs it: the attempts, the time budget (`maxRetryTime`) and the abort signal. The pause
+ * between two attempts is ours (p-retry's own delay is 0), because it must end early: when
+ * the server prints something (it usually does right after listen()), the next probe goes
+ * out at once and the backoff starts over. Rejects with {@link ReadyTimeout} or the abort reason.
+ */
+export async function waitForEndpoint(url: URL, plan: WaitPlan): Promise<ReadyInfo> {
+	const start = performance.now();
+	const deadline = start + plan.timeoutMs;
+	const lookup = cachedLookup();
+	const wakes = wakeSource(plan.wake);
+	let attempts = 0;
+	let failuresInRow = 0;
+	let lastError: Error | undefined;
+	try {
+		return await pRetry(async () => {
+			attempts++;
+			wakes.clear();
+			const answer = await plan.probe(url, {
 				// Bounded by its own timeout, the wait's deadline and the caller's abort signal:
 				// a server that accepts and never answers cannot hold the wait past either.
-				timeoutMs: Math.max(1, Math.min(schedule.probeTimeoutMs, deadline - performance.now())),
+				timeoutMs: Math.max(1, Math.min(plan.schedule.probeTimeoutMs, deadline - performance.now())),
 				lookup,
-				...(options.signal ? {signal: options.signal} : {}),
-				...(options.headers ? {headers: options.headers} : {}),
-				...(options.insecure ? {insecure: true} : {}),
+				...(plan.signal ? {signal: plan.signal} : {}),
+				...(plan.headers ? {headers: plan.headers} : {}),
+				...(plan.insecure ? {insecure: true} : {}),
 			});
-			ready = {...answer, url: endpoint.href, elapsedMs: performance.now() - start, attempts};
-			return ready;
-		} catch (error) {
-			// A probe cut short by the end of the budget says nothing new: keep the error before it.
-			if (attempts === 1 && probe === httpProbe) {
-				setImmediate(() => void warmUpHttp());
-			}
-
-			const truncated = (error as ProbeError).code === 'ETIMEDOUT' && (error as ProbeError).connected !== true && deadline - performance.now() < schedule.probeTimeoutMs && lastError !== undefined;
-			if (!truncated) {
-				lastError = error as Error;
-			}
-
-			options.onFailedProbe?.(error as Error, attempts);
-			throw error;
-		} finally {
-			inFlight = false;
-			if (wakeWhenDone) {
-				wakeWhenDone = false;
-				round?.abort(wakeReason);
-			}
-		}
-	};
-
-	try {
-		for (;;) {
-			options.signal?.throwIfAborted();
-			round = new AbortController();
-			const signal = options.signal ? AbortSignal.any([options.signal, round.signal]) : round.signal;
-			// Two phases: short delays while a server usually comes up, then longer ones, so a
-			// long silent boot costs little CPU. A round ends at the phase boundary.
-			const now = performance.now();
-			const fast = now - start < schedule.slowAfterMs;
-			const roundEnd = fast ? Math.min(deadline, start + schedule.slowAfterMs) : deadline;
-			try {
-				// eslint-disable-next-line no-await-in-loop
-				return await pRetry(attempt, {
-					retries: Number.POSITIVE_INFINITY,
-					minTimeout: schedule.minTimeoutMs,
-					factor: schedule.factor,
-					maxTimeout: fast ? schedule.maxTimeoutMs : schedule.slowMaxTimeoutMs,
-					maxRetryTime: Math.max(0, roundEnd - now),
-					signal,
-				});
-			} catch (error) {
-				if (ready) {
-					return ready; // A wake raced with the successful probe.
-				}
-
-				options.signal?.throwIfAborted();
-				const woken = round.signal.aborted;
-				if (!woken && !(error instanceof ProbeError)) {
+			return {...answer, url: url.href, elapsedMs: performance.now() - start, attempts};
+		}, {
+			retries: Number.POSITIVE_INFINITY,
+			minTimeout: 0,
+			maxTimeout: 0,
+			maxRetryTime: plan.timeoutMs,
+			...(plan.signal ? {signal: plan.signal} : {}),
+			async onFailedAttempt({error}) {
+				if (!(error instanceof ProbeError)) {
 					throw error; // Not "not listening yet": a bug or a bad option; never spin on it.
 				}
 
-				if (performance.now() < deadline) {
-					continue; // Woken (probe again at once, fresh backoff) or into the slow phase.
+				if (attempts === 1 && plan.probe === httpProbe) {
+					setImmediate(() => void warmUpHttp());
 				}
 
-				throw new LaunchError('READY_TIMEOUT', `${endpoint.href} did not answer within ${formatDuration(timeoutMs)} (${attempts} probes; last error: ${describeProbeError(lastError ?? (error as Error))})`, {
-					cause: lastError ?? error,
-					details: {url: endpoint.href, attempts, elapsedMs: performance.now() - start, lastError: lastError?.message},
-				});
-			}
+				lastError = keepTelling(lastError, error, deadline - performance.now() < plan.schedule.probeTimeoutMs);
+				plan.onFailedProbe?.(error, attempts);
+				if (wakes.woken()) {
+					failuresInRow = 0; // The server printed while this probe ran: probe again at once.
+					return;
+				}
+
+				const pause = Math.min(pauseAfter(failuresInRow++, performance.now() - start, plan.schedule), deadline - performance.now());
+				if (await wakes.sleep(pause, plan.signal)) {
+					failuresInRow = 0; // Cut short by the server printing: the backoff starts over.
+				}
+			},
+		});
+	} catch (error) {
+		if (plan.signal?.aborted) {
+			throw plan.signal.reason;
 		}
+
+		if (error instanceof ProbeError) {
+			throw new ReadyTimeout(url, plan.timeoutMs, performance.now() - start, attempts, lastError ?? error);
+		}
+
+		throw error;
 	} finally {
-		unsubscribe?.();
+		wakes.stop();
 	}
+}
+
+/**
+ * A probe cut short by the end of the budget says nothing new ("no connection within 3 ms"):
+ * keep the error before it. One that was accepted and then got no answer does say something.
+ */
+function keepTelling(previous: Error | undefined, error: ProbeError, nearDeadline: boolean): Error {
+	const truncated = error.code === 'ETIMEDOUT' && error.connected !== true && nearDeadline && previous !== undefined;
+	return truncated ? previous : error;
+}
+
+/** "Probe now" events (the server printed something), and a pause they cut short. */
+function wakeSource(subscribe: WaitOptions['wake']) {
+	let woken = false;
+	let cutShort: (() => void) | undefined;
+	const unsubscribe = subscribe?.(() => {
+		woken = true;
+		cutShort?.();
+	});
+	return {
+		/** A probe starts: what woke us is being looked at now. */
+		clear() {
+			woken = false;
+		},
+		woken: () => woken,
+		/** Resolves true when a wake ended the pause early; an abort ends it too (p-retry then throws). */
+		sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+			if (ms <= 0 || signal?.aborted) {
+				return Promise.resolve(false);
+			}
+
+			return new Promise<boolean>(resolve => {
+				const done = (byWake: boolean) => {
+					clearTimeout(timer);
+					signal?.removeEventListener('abort', onAbort);
+					cutShort = undefined;
+					resolve(byWake);
+				};
+
+				const onAbort = () => done(false);
+				const timer = setTimeout(() => done(false), ms);
+				cutShort = () => done(true);
+				signal?.addEventListener('abort', onAbort, {once: true});
+			});
+		},
+		stop() {
+			unsubscribe?.();
+		},
+	};
 }
 
 export function describeProbeError(error: Error): string {

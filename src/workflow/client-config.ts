@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {OptionError, shown} from '../option-error.js';
-import {toEndpointUrl} from '../options.js';
+import {toEndpointUrl} from '../option-values.js';
 
 type Entry = Record<string, unknown>;
 

@@ -1,0 +1,117 @@
+import {type ClientExit, runClient} from '../client/run-client.js';
+import {LaunchError} from '../errors.js';
+import {exitCodes, signalExitCode} from '../exit-codes.js';
+import type {Guardian} from '../lifecycle/guardian.js';
+import type {ResolvedOptions} from '../options.js';
+import type {ReadyInfo} from '../readiness/wait-until-ready.js';
+import type {ServerExit} from '../server/spawn-server.js';
+import {checkClient} from './check-client.js';
+import {abortSignalName, messages} from './messages.js';
+import type {ServerRecord} from './server-record.js';
+
+/** How long to let a dead server's pipes drain so its last words are in the report. */
+const drainMs = 250;
+
+export type LaunchResult = {
+	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, 128+N of the abort signal, or 125 (--on-server-exit exit). */
+	exitCode: number;
+	client: ClientExit;
+	/** One entry per server, in order. */
+	ready: ReadyInfo[];
+	/** Set when a server died while the client was running. */
+	serverExit?: ServerExit & {name: string};
+	/** The signal that aborted the launch while the client ran. */
+	aborted?: NodeJS.Signals;
+};
+
+/**
+ * Run the client in the foreground until it exits; meanwhile report a server death (and end
+ * the client for it with `--on-server-exit exit`) and forward an abort to the client as a
+ * signal. The client's tree is ended with it; what ignores SIGTERM is SIGKILLed.
+ */
+export async function runClientPhase(records: readonly ServerRecord[], argv: readonly [string, ...string[]], plan: ResolvedOptions, guardian: Guardian): Promise<LaunchResult> {
+	if (plan.signal?.aborted) {
+		const signal = abortSignalName(plan.signal.reason);
+		throw new LaunchError('ABORTED', `${messages.interrupted(signal, 'before the client started')}; stopped`, {details: {signal}});
+	}
+
+	if (plan.client[0].includes('{')) {
+		checkClient(argv[0], plan); // The command came from a placeholder: check it now it is known.
+	}
+
+	const ready = records.map(record => record.ready!);
+	const urls = ready.map(info => info.url);
+	const client = runClient(argv, {cwd: plan.cwd, env: {...plan.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
+	if (client.pid !== undefined) {
+		guardian.setClient(client.pid);
+		client.release();
+		plan.onEvent({type: 'client-start', pid: client.pid});
+	}
+
+	const state = {clientDone: false, ending: false, endedForServer: false, aborted: undefined as NodeJS.Signals | undefined, serverExit: undefined as LaunchResult['serverExit']};
+	let forceKill: NodeJS.Timeout | undefined;
+	const endClient = (signal: NodeJS.Signals) => {
+		state.ending = true;
+		client.kill(signal);
+		forceKill ??= setTimeout(() => client.kill('SIGKILL'), Math.max(plan.killTimeoutMs, 1));
+	};
+
+	watchServers(records, plan, () => state.clientDone, (record, exit) => {
+		state.serverExit ??= {...exit, name: record.name};
+		if (plan.onServerExit === 'exit') {
+			state.endedForServer = true;
+			endClient('SIGTERM');
+		}
+	});
+	const onAbort = () => {
+		state.aborted = abortSignalName(plan.signal?.reason);
+		endClient(state.aborted);
+	};
+
+	// An abort that came in the same tick as readiness is forwarded now.
+	if (plan.signal?.aborted) {
+		onAbort();
+	} else {
+		plan.signal?.addEventListener('abort', onAbort, {once: true});
+	}
+
+	try {
+		const exit = await client.exited;
+		state.clientDone = true;
+		if (state.ending) {
+			await client.reap(plan.killTimeoutMs); // What the client left of its tree when told to end goes too.
+		}
+
+		guardian.setClient(undefined);
+		if (exit.spawnError) {
+			throw exit.exitCode === 127
+				? new LaunchError('CLIENT_NOT_FOUND', `${messages.clientNotFound(argv[0])} (${exit.spawnError.code})`, {details: {command: argv[0]}})
+				: new LaunchError('CLIENT_NOT_EXECUTABLE', `${messages.clientNotExecutable(argv[0])} (${exit.spawnError.code})`, {details: {command: argv[0]}});
+		}
+
+		const exitCode = state.aborted ? signalExitCode(state.aborted) : (state.endedForServer ? exitCodes.serverDiedWhileClientRan : exit.exitCode);
+		return {exitCode, client: exit, ready, ...(state.serverExit ? {serverExit: state.serverExit} : {}), ...(state.aborted ? {aborted: state.aborted} : {})};
+	} finally {
+		clearTimeout(forceKill);
+		plan.signal?.removeEventListener('abort', onAbort);
+	}
+}
+
+/** While the client runs: report each server's death once; `onDeath` decides what else happens. */
+function watchServers(records: readonly ServerRecord[], plan: ResolvedOptions, isClientDone: () => boolean, onDeath: (record: ServerRecord, exit: ServerExit) => void): void {
+	for (const record of records) {
+		const server = record.process;
+		void server?.exited.then(async exit => {
+			await server.drained(drainMs);
+			if (isClientDone()) {
+				return;
+			}
+
+			const last = server.tail.lines('stderr', 3).filter(line => line.trim() !== '');
+			const fields = {server: record.name, exitCode: exit.code, signal: exit.signal, stderr: last};
+			const ending = plan.onServerExit === 'exit';
+			plan.logger[ending ? 'error' : 'warn'](fields, messages.diedWhileClientRuns(record, exit, last, ending));
+			onDeath(record, exit);
+		});
+	}
+}

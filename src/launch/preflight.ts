@@ -1,0 +1,31 @@
+import {checkPortFree} from '../diagnose/preflight.js';
+import {formatDiagnosis} from '../diagnose/format.js';
+import {listeners} from '../diagnose/port-owner.js';
+import {LaunchError} from '../errors.js';
+import type {ResolvedOptions} from '../options.js';
+import type {ServerRecord} from './server-record.js';
+
+/**
+ * Before spawning anything: each server's port must be free (a stale instance would answer
+ * the gate and the client would talk to it). With `reuse`, an endpoint that already answers
+ * is used as it is (`record.reused`). Ports picked with `auto` were free a moment ago and
+ * are not checked. One bounded connect per address; /proc or lsof only when one answered.
+ */
+export async function preflight(records: readonly ServerRecord[], plan: ResolvedOptions): Promise<void> {
+	const found = await Promise.all(records.map(async record => (record.autoPort ? undefined : checkPortFree(record.url, {
+		headers: plan.headers,
+		insecure: plan.insecure,
+		findListeners: port => listeners(port, {source: plan.evidenceSource}),
+		...(plan.signal ? {signal: plan.signal} : {}),
+	}))));
+	for (const [index, taken] of found.entries()) {
+		const record = records[index]!;
+		if (taken?.answerStatus !== undefined && plan.reuse) {
+			record.reused = {status: taken.answerStatus};
+		} else if (taken) {
+			throw new LaunchError('PORT_IN_USE', `${record.prefix}${formatDiagnosis(taken.diagnosis)}`, {
+				details: {server: record.name, port: taken.port, occupants: taken.occupants, ...(taken.answerStatus === undefined ? {} : {answerStatus: taken.answerStatus})},
+			});
+		}
+	}
+}
