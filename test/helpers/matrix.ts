@@ -29,10 +29,10 @@ export function venvMissing(): string | undefined {
 
 /** The environment a user has after `npm install`: the packages' bins and the venv on PATH. */
 export function matrixEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, PATH: [BIN, path.join(VENV, 'bin'), process.env.PATH].join(path.delimiter), ...extra};
+	const env: NodeJS.ProcessEnv = {...process.env, PATH: [BIN, path.join(VENV, 'bin'), process.env.PATH].join(path.delimiter)};
 	delete env.MCP_SERVER_URL;
 	delete env.PORT;
-	return env;
+	return {...env, ...extra};
 }
 
 /** A private temp dir for one test, removed after it. */
@@ -78,12 +78,22 @@ export function matrixTest(
 			const result = await body(t);
 			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✓ ${result}`});
 		} catch (error) {
-			const first = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 160);
+			const first = failureLine(error);
 			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✗ ${first}`});
 			throw error;
 		}
 	});
 	if (meta.skip) rows.push({server: meta.server, client: meta.client, command: meta.command, result: `not run: ${meta.skip}`});
+}
+
+/** One line for the table: the assertion's own message, or what it expected when that is only the output. */
+function failureLine(error: unknown): string {
+	const first = String((error as Error)?.message ?? error).split('\n')[0]!;
+	if (error instanceof assert.AssertionError && /^exit \d+$/.test(first)) {
+		const shown = error.operator === 'match' || error.operator === 'doesNotMatch' ? `${error.operator} ${String(error.expected)}` : `${first}, expected ${String(error.expected)}`;
+		return shown.slice(0, 200);
+	}
+	return first.slice(0, 200);
 }
 
 /** Call once per spec file: after its tests, save its rows and regenerate the README table. */
