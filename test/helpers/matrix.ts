@@ -59,7 +59,8 @@ const rows: Row[] = [];
 export function display(args: readonly string[]): string {
 	const words = args.map((word) => {
 		const shown = word.split(ROOT + path.sep).join('');
-		return /^[\w@%+=:,./{}[\]-]+$/.test(shown) ? shown : `"${shown.replace(/(["\\$`])/g, '\\$1')}"`;
+		if (/^[\w@%+=:,./{}[\]<>-]+$/.test(shown)) return shown;
+		return /["$`\\]/.test(shown) && !shown.includes("'") ? `'${shown}'` : `"${shown.replace(/(["\\$`])/g, '\\$1')}"`;
 	});
 	return ['mcp-launch', ...words].join(' ');
 }
