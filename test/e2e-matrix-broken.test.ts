@@ -25,7 +25,7 @@ const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 matrixTest(
 	'server-everything on another port than the URL: cause wrong port, the listener as evidence, the fix its URL',
-	{server: '@modelcontextprotocol/server-everything: wrong port', client: SDK, command: `${display(['--timeout', '4s', '-u', 'http://127.0.0.1:3001/mcp', '-s', `PORT=3000 ${EVERYTHING}`])} -- <client>`},
+	{server: '@modelcontextprotocol/server-everything: wrong port', client: SDK, command: `${display(['--timeout', '4s', '-u', 'http://127.0.0.1:3001/mcp', '-s', `PORT=3000 ${EVERYTHING}`])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const [listen, probe] = await twoPorts();
 		const result = await brokenRun(t, ['--timeout', '4s', '-u', `http://127.0.0.1:${probe}/mcp`, '-s', `PORT=${listen} ${EVERYTHING}`]);
@@ -33,14 +33,13 @@ matrixTest(
 		assert.match(result.stderr, new RegExp(`likely cause: wrong port: the server listens on \\[::\\]:${listen}, you probe :${probe}`), show(result));
 		assert.match(result.stderr, new RegExp(`listen on \\[::\\]:${listen}, pid \\d+ \\(node `), `evidence\n${show(result)}`);
 		assert.match(result.stderr, new RegExp(`fix: use http://127\\.0\\.0\\.1:${listen}/mcp`), show(result));
-		assert.ok(await portIsFree(listen), 'the server is gone');
 		return 'exit 124: cause "wrong port", listener shown, fix its URL';
 	},
 );
 
 matrixTest(
 	'mcp-proxy started on a fixed port under -p auto (ignores PORT): the fix is to pass {port}, not a port that changes every run',
-	{server: 'mcp-proxy: ignores PORT under -p auto', client: SDK, command: `${display(['-p', 'auto', '--timeout', '4s', '-s', 'mcp-proxy --port 8080 -- mcp-server-filesystem DIR'])} -- <client>`},
+	{server: 'mcp-proxy: ignores PORT under -p auto', client: SDK, command: `${display(['-p', 'auto', '--timeout', '4s', '-s', 'mcp-proxy --port 8080 -- mcp-server-filesystem <dir>'])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const dir = tempDir(t);
 		mkdirSync(path.join(dir, 'files'));
@@ -57,7 +56,7 @@ matrixTest(
 
 matrixTest(
 	'server-everything on a wrong path: 404 named, the fix is /mcp, and not stated as the server\'s own word',
-	{server: '@modelcontextprotocol/server-everything: wrong path', client: SDK, command: `${display(['-p', 'auto', '-u', 'http://127.0.0.1:{port}/api', '-s', EVERYTHING])} -- <client>`},
+	{server: '@modelcontextprotocol/server-everything: wrong path', client: SDK, command: `${display(['-p', 'auto', '-u', 'http://127.0.0.1:{port}/api', '-s', EVERYTHING])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const result = await brokenRun(t, ['-p', 'auto', '-u', 'http://127.0.0.1:{port}/api', '-s', EVERYTHING]);
 		assert.equal(result.code, 1, `the client's own exit: it failed on the wrong path\n${show(result)}`);
@@ -72,7 +71,7 @@ matrixTest(
 
 matrixTest(
 	'context7 on a wrong path: the fix is the server\'s /mcp, never its /metrics side port',
-	{server: '@upstash/context7-mcp: wrong path', client: SDK, command: `${display(['-p', 'auto', '-u', 'http://127.0.0.1:{port}/v1/mcp', '-s', 'context7-mcp --transport http --port {port}'])} -- <client>`},
+	{server: '@upstash/context7-mcp: wrong path', client: SDK, command: `${display(['-p', 'auto', '-u', 'http://127.0.0.1:{port}/v1/mcp', '-s', 'context7-mcp --transport http --port {port}'])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const result = await brokenRun(t, ['-p', 'auto', '-u', 'http://127.0.0.1:{port}/v1/mcp', '-s', 'context7-mcp --transport http --port {port}']);
 		assert.equal(result.code, 1, show(result));
@@ -87,7 +86,7 @@ matrixTest(
 
 matrixTest(
 	'context7 on another port than the URL: the fix is its MCP port, never the metrics port 9464',
-	{server: '@upstash/context7-mcp: wrong port', client: SDK, command: `${display(['--timeout', '4s', '-u', 'http://127.0.0.1:3001/mcp', '-s', 'context7-mcp --transport http --port 3000'])} -- <client>`},
+	{server: '@upstash/context7-mcp: wrong port', client: SDK, command: `${display(['--timeout', '4s', '-u', 'http://127.0.0.1:3001/mcp', '-s', 'context7-mcp --transport http --port 3000'])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const [listen, probe] = await twoPorts();
 		const result = await brokenRun(t, ['--timeout', '4s', '-u', `http://127.0.0.1:${probe}/mcp`, '-s', `context7-mcp --transport http --port ${listen}`]);
@@ -103,7 +102,7 @@ matrixTest(
 
 matrixTest(
 	'server-everything gated with https: cause the scheme, the TLS error as evidence, the fix the http URL',
-	{server: '@modelcontextprotocol/server-everything: https against http', client: SDK, command: `${display(['-p', 'auto', '--timeout', '4s', '-u', 'https://127.0.0.1:{port}/mcp', '-s', EVERYTHING])} -- <client>`},
+	{server: '@modelcontextprotocol/server-everything: https against http', client: SDK, command: `${display(['-p', 'auto', '--timeout', '4s', '-u', 'https://127.0.0.1:{port}/mcp', '-s', EVERYTHING])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const result = await brokenRun(t, ['-p', 'auto', '--timeout', '4s', '-u', 'https://127.0.0.1:{port}/mcp', '-s', EVERYTHING]);
 		assert.equal(result.code, 124, show(result));
@@ -118,7 +117,7 @@ matrixTest(
 
 matrixTest(
 	'a second server-everything on a port the first still holds: cause port in use, the holder as evidence, kill it or --reuse; the first survives',
-	{server: '@modelcontextprotocol/server-everything: second instance', client: SDK, command: `${display(['-p', '3000', '-s', EVERYTHING])} -- <client> (a first instance already on :3000)`},
+	{server: '@modelcontextprotocol/server-everything: second instance', client: SDK, command: `${display(['-p', '3000', '-s', EVERYTHING])} -- node test/fixtures/client.js (a first instance already on :3000)`},
 	async (t) => {
 		const [port] = await twoPorts();
 		const first = spawn('mcp-server-everything', ['streamableHttp'], {env: matrixEnv({PORT: String(port)}), stdio: 'ignore'});

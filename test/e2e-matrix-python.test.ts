@@ -18,7 +18,7 @@ for (const [server, command] of [
 	['fastmcp (Python)', PY_FASTMCP],
 ] as const) {
 	const flags = ['-p', 'auto', '-s', command];
-	matrixTest(`${server}: ready, the SDK client lists its tools, the tree is gone, no warning`, {server, client: SDK, command: `${display(flags)} -- <client>`, skip}, async (t) => {
+	matrixTest(`${server}: ready, the SDK client lists its tools, the tree is gone, no warning`, {server, client: SDK, command: `${display(flags)} -- node test/fixtures/client.js`, skip}, async (t) => {
 		const run = await workingRunWithSdkClient(t, flags);
 		assert.deepEqual(run.tools, ['add']);
 		return `ready, ${count(run.tools.length, 'tool')} listed, tree gone, no warning`;
@@ -29,7 +29,7 @@ for (const [server, command] of [
 	const flags = ['-p', 'auto', '--timeout', '4s', '-u', 'http://[::1]:{port}/mcp', '-s', PY_MCP];
 	matrixTest(
 		'mcp 2.x on uvicorn (127.0.0.1 only) gated on [::1]: the cause is the address family, the evidence the listener, the fix a URL that works',
-		{server: 'mcp 2.x (Python SDK): URL on ::1, server on 127.0.0.1', client: SDK, command: `${display(flags)} -- <client>`, skip},
+		{server: 'mcp 2.x (Python SDK): URL on ::1, server on 127.0.0.1', client: SDK, command: `${display(flags)} -- node test/fixtures/client.js`, skip},
 		async (t) => {
 			const result = await brokenRun(t, flags);
 			assert.equal(result.code, 124, show(result));

@@ -15,7 +15,7 @@ const SDK = 'SDK client (test/fixtures/client.js)';
 
 interface Case {
 	server: string;
-	/** Launcher flags; `DIR` in a word is replaced by a private directory (the filesystem server's root). */
+	/** Launcher flags; `<dir>` in a word is replaced by a private directory (the filesystem server's root). */
 	flags: string[];
 	/** Tools the server must list (a sample). */
 	tools: string[];
@@ -26,20 +26,20 @@ const cases: Case[] = [
 	{server: '@playwright/mcp', flags: ['-p', 'auto', '-u', 'http://localhost:{port}/mcp', '-s', 'playwright-mcp --port {port}'], tools: ['browser_navigate']},
 	{
 		server: 'supergateway + @modelcontextprotocol/server-filesystem',
-		flags: ['-p', 'auto', '-s', "supergateway --stdio 'mcp-server-filesystem DIR' --outputTransport streamableHttp --port {port}"],
+		flags: ['-p', 'auto', '-s', "supergateway --stdio 'mcp-server-filesystem <dir>' --outputTransport streamableHttp --port {port}"],
 		tools: ['read_text_file', 'list_directory'],
 	},
 	{server: 'fastmcp (npm, httpStream)', flags: ['-p', 'auto', '-s', `node ${path.join(FIXTURES, 'matrix-fastmcp.js')}`], tools: ['add']},
 	{server: '@upstash/context7-mcp', flags: ['-p', 'auto', '-s', 'context7-mcp --transport http --port {port}'], tools: ['resolve-library-id']},
-	{server: 'mcp-proxy + @modelcontextprotocol/server-filesystem', flags: ['-p', 'auto', '-s', 'mcp-proxy --port {port} -- mcp-server-filesystem DIR'], tools: ['read_text_file']},
+	{server: 'mcp-proxy + @modelcontextprotocol/server-filesystem', flags: ['-p', 'auto', '-s', 'mcp-proxy --port {port} -- mcp-server-filesystem <dir>'], tools: ['read_text_file']},
 ];
 
 for (const c of cases) {
-	matrixTest(`${c.server}: ready, the SDK client lists its tools, the tree is gone, no warning`, {server: c.server, client: SDK, command: `${display(c.flags)} -- <client>`}, async (t) => {
+	matrixTest(`${c.server}: ready, the SDK client lists its tools, the tree is gone, no warning`, {server: c.server, client: SDK, command: `${display(c.flags)} -- node test/fixtures/client.js`}, async (t) => {
 		const dir = tempDir(t);
 		const root = path.join(dir, 'files');
 		mkdirSync(root);
-		const run = await workingRunWithSdkClient(t, c.flags.map((word) => word.replace('DIR', root)));
+		const run = await workingRunWithSdkClient(t, c.flags.map((word) => word.replace('<dir>', root)));
 		for (const tool of c.tools) assert.ok(run.tools.includes(tool), `${tool} in ${run.tools.join(', ')}`);
 		return `ready, ${count(run.tools.length, 'tool')} listed, tree gone, no warning`;
 	});
@@ -50,7 +50,7 @@ for (const c of cases) {
 // spelling it accepts (localhost), so the client works.
 matrixTest(
 	'@playwright/mcp on the default 127.0.0.1 URL: the Host check is named once and the client gets the localhost URL that works',
-	{server: '@playwright/mcp (default URL: 403 Host check)', client: SDK, command: `${display(['-p', 'auto', '-s', 'playwright-mcp --port {port}'])} -- <client>`},
+	{server: '@playwright/mcp (default URL: 403 Host check)', client: SDK, command: `${display(['-p', 'auto', '-s', 'playwright-mcp --port {port}'])} -- node test/fixtures/client.js`},
 	async (t) => {
 		const dir = tempDir(t);
 		const report = path.join(dir, 'client.json');

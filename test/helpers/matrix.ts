@@ -79,7 +79,7 @@ export function matrixTest(
 			const result = await body(t);
 			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✓ ${result}`});
 		} catch (error) {
-			const first = failureLine(error);
+			const first = failureLine(error).replace(/\b[1-6]\d{4}\b/g, '{port}');
 			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✗ ${first}`});
 			throw error;
 		}
