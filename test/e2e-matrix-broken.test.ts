@@ -1,5 +1,6 @@
 // Real-world matrix, the broken setups a user hits with real servers: wrong port, a server that
-// ignores PORT, wrong path, https against http, a second instance on the same port. Each asserts the
+// ignores PORT, wrong path, https against http, a second instance on the same port (context7's own
+// cases are in test/e2e-matrix-context7.test.ts). Each asserts the
 // right cause, the evidence, and a fix that works, on mcp-launch's message; and nothing is left running.
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -66,37 +67,6 @@ matrixTest(
 		assert.match(result.stderr, new RegExp(`fix: .*http://127\\.0\\.0\\.1:${port}/mcp`), show(result));
 		assert.doesNotMatch(result.stderr, /the path the server serves MCP on/, `a guess is not stated as fact (the server announced no path)\n${show(result)}`);
 		return '404 named, fix http://127.0.0.1:{port}/mcp';
-	},
-);
-
-matrixTest(
-	'context7 on a wrong path: the fix is the server\'s /mcp, never its /metrics side port',
-	{server: '@upstash/context7-mcp: wrong path', client: SDK, command: `${display(['-p', 'auto', '-u', 'http://127.0.0.1:{port}/v1/mcp', '-s', 'context7-mcp --transport http --port {port}'])} -- node test/fixtures/client.js`},
-	async (t) => {
-		const result = await brokenRun(t, ['-p', 'auto', '-u', 'http://127.0.0.1:{port}/v1/mcp', '-s', 'context7-mcp --transport http --port {port}']);
-		assert.equal(result.code, 1, show(result));
-		const port = /ready http:\/\/127\.0\.0\.1:(\d+)\/v1\/mcp \(404/.exec(result.stderr)?.[1];
-		assert.ok(port, show(result));
-		assert.match(result.stderr, /answered 404 at \/v1\/mcp/, show(result));
-		assert.match(result.stderr, new RegExp(`fix: .*(127\\.0\\.0\\.1|localhost):${port}/mcp\\b`), show(result));
-		assert.doesNotMatch(result.stderr, /metrics|9464/, `the metrics endpoint is not the MCP endpoint\n${show(result)}`);
-		return '404 named, fix http://127.0.0.1:{port}/mcp';
-	},
-);
-
-matrixTest(
-	'context7 on another port than the URL: the fix is its MCP port, never the metrics port 9464',
-	{server: '@upstash/context7-mcp: wrong port', client: SDK, command: `${display(['--timeout', '4s', '-u', 'http://127.0.0.1:3001/mcp', '-s', 'context7-mcp --transport http --port 3000'])} -- node test/fixtures/client.js`},
-	async (t) => {
-		const [listen, probe] = await twoPorts();
-		const result = await brokenRun(t, ['--timeout', '4s', '-u', `http://127.0.0.1:${probe}/mcp`, '-s', `context7-mcp --transport http --port ${listen}`]);
-		assert.equal(result.code, 124, show(result));
-		assert.match(result.stderr, /likely cause: wrong port/, show(result));
-		assert.match(result.stderr, new RegExp(`\\[::\\]:${listen}`), `evidence\n${show(result)}`);
-		const fix = result.stderr.split('\n').find((line) => line.includes('fix:')) ?? '';
-		assert.match(fix, new RegExp(`(127\\.0\\.0\\.1|localhost):${listen}/mcp`), show(result));
-		assert.doesNotMatch(result.stderr, /use (--url )?http:\/\/127\.0\.0\.1:9464/, `never the metrics port as a fix\n${show(result)}`);
-		return 'exit 124: cause "wrong port", fix its /mcp URL, not the metrics port';
 	},
 );
 

@@ -1,7 +1,7 @@
 // Real-world matrix, npm servers: each third-party server runs through the built CLI the way its own
 // README serves Streamable HTTP, on a free port (-p auto: {port} / PORT), with the official SDK client.
 // Each asserts: ready, the client lists the server's tools, the whole server tree is gone after exit,
-// and no warning on stderr. Rows go to the table in examples/README.md (test/helpers/matrix.ts).
+// and no warning on stderr. (context7 has its own file: test/e2e-matrix-context7.test.ts.) Rows go to the table in examples/README.md (test/helpers/matrix.ts).
 import assert from 'node:assert/strict';
 import {mkdirSync} from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,6 @@ const cases: Case[] = [
 		tools: ['read_text_file', 'list_directory'],
 	},
 	{server: 'fastmcp (npm, httpStream)', flags: ['-p', 'auto', '-s', `node ${path.join(FIXTURES, 'matrix-fastmcp.js')}`], tools: ['add']},
-	{server: '@upstash/context7-mcp', flags: ['-p', 'auto', '-s', 'context7-mcp --transport http --port {port}'], tools: ['resolve-library-id']},
 	{server: 'mcp-proxy + @modelcontextprotocol/server-filesystem', flags: ['-p', 'auto', '-s', 'mcp-proxy --port {port} -- mcp-server-filesystem <dir>'], tools: ['read_text_file']},
 ];
 
