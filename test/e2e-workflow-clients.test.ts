@@ -201,12 +201,18 @@ test('examples/package.json: `npm run dev:client` (mcp-launch --port auto --serv
 test('examples/package.json: `npm run dev:claude:auto` hands Claude Code a generated --mcp-config', T, async (t) => {
 	const box = await Sandbox.create();
 	const claudeReport = box.path('claude.json');
-	const bin = binDir({claude: `exec ${sq(process.execPath)} ${sq(CONFIG_CLIENT)} --report ${sq(claudeReport)} "$@"`});
+	// `npm run` puts every node_modules/.bin above examples/ first on PATH, and the repo's own holds the
+	// real Claude Code (a devDependency for the matrix specs): a script shell puts the stand-in first again.
+	const bin = binDir({
+		claude: `exec ${sq(process.execPath)} ${sq(CONFIG_CLIENT)} --report ${sq(claudeReport)} "$@"`,
+		'script-shell': 'PATH="$(dirname "$0"):$PATH" exec /bin/sh "$@"',
+	});
 	t.after(async () => {
 		await box.cleanup();
 		bin.remove();
 	});
-	const result = await box.start(['run', '--silent', 'dev:claude:auto'], {command: ['npm'], cwd: EXAMPLES, env: bin.env({BOOT_DELAY_MS: '500'}), timeoutMs: 50_000}).exited;
+	const env = bin.env({BOOT_DELAY_MS: '500', npm_config_script_shell: path.join(bin.dir, 'script-shell')});
+	const result = await box.start(['run', '--silent', 'dev:claude:auto'], {command: ['npm'], cwd: EXAMPLES, env, timeoutMs: 50_000}).exited;
 	assert.equal(result.code, 0, show(result));
 	const report = readJson<ConfigReport>(claudeReport);
 	assert.ok(report, 'the stand-in claude ran');
