@@ -25,7 +25,7 @@ export async function stopServer(record: ServerRecord, plan: ResolvedOptions): P
 
 	plan.logger.debug({server: record.name, durationMs: stopped.durationMs, signal: stopped.signal}, messages.stopped(record, stopped.durationMs));
 	// It answered, so it listened: if something still does once the group is gone, it escaped it.
-	const escaped = record.ready ? await escapedListener(record.url) : undefined;
+	const escaped = record.ready ? await escapedListener(record.url, plan.evidenceSource) : undefined;
 	if (escaped) {
 		plan.logger.warn({server: record.name, url: record.url.href}, messages.escaped(record, escaped));
 	}

@@ -41,12 +41,25 @@ export function groupMembers(pgid: number): ProcStat[] {
 		}
 
 		const stat = readProcStat(Number(name));
-		if (stat?.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') {
+		if (stat?.pgrp === pgid && (stat.state !== 'Z' && stat.state !== 'X' || stillExiting(stat.pid))) {
 			members.push(stat);
 		}
 	}
 
 	return members;
+}
+
+/**
+ * A zombie leader whose other threads still run: the process is still exiting (a
+ * multithreaded Node exits thread by thread) and still holds its files, its listening socket
+ * among them. It is gone once its last thread is.
+ */
+function stillExiting(pid: number): boolean {
+	try {
+		return readdirSync(`/proc/${pid}/task`).length > 1;
+	} catch {
+		return false;
+	}
 }
 
 /** Whether `kill(-pgid, 0)` finds any member, zombies included. Cheap: one syscall. */

@@ -1,3 +1,4 @@
+import type {EvidenceSource} from '../platform.js';
 import {portOf, tcpProbe} from '../readiness/probe.js';
 
 /**
@@ -5,17 +6,35 @@ import {portOf, tcpProbe} from '../readiness/probe.js';
  * port? Then a process of the server left the group (`setsid … &`, a daemonizing server) and
  * teardown could not reach it. Returns who holds the port, in words, or undefined.
  */
-export async function escapedListener(url: URL): Promise<string | undefined> {
-	try {
-		await tcpProbe(url, {timeoutMs: 200});
-	} catch {
-		return undefined; // Refused: nothing was left listening.
+export async function escapedListener(url: URL, source?: EvidenceSource): Promise<string | undefined> {
+	if (!(await stillAccepts(url))) {
+		return undefined;
 	}
 
+	// Only a process that can be named counts: a socket with no owner left is one being closed.
 	const {describeOwner, formatHostPort, listeners} = await import('../diagnose/port-owner.js');
-	const port = portOf(url);
-	const found = listeners(port);
-	return found.length === 0
-		? `something still listens on port ${port}`
-		: found.map(listener => `${describeOwner(listener)} still listens on ${formatHostPort(listener.address, listener.port)}`).join('; ');
+	const found = listeners(portOf(url), source === undefined ? {} : {source}).filter(listener => listener.pid !== undefined);
+	return found.length === 0 ? undefined : found.map(listener => `${describeOwner(listener)} still listens on ${formatHostPort(listener.address, listener.port)}`).join('; ');
+}
+
+/** Still accepting after a short grace (a closing socket may linger for a moment): one connect every 20 ms up to 300 ms. */
+async function stillAccepts(url: URL): Promise<boolean> {
+	const deadline = performance.now() + 300;
+	for (;;) {
+		try {
+			// eslint-disable-next-line no-await-in-loop
+			await tcpProbe(url, {timeoutMs: 200});
+		} catch {
+			return false; // Refused: nothing was left listening.
+		}
+
+		if (performance.now() >= deadline) {
+			return true;
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => {
+			setTimeout(resolve, 20);
+		});
+	}
 }
