@@ -13,7 +13,7 @@ import type {ErrorLike, SchemeMismatch} from './scheme.js';
 export type Evidence = {
 	url: URL;
 	/** One fresh probe per resolved address of the URL's host, in OS order; no results: it does not resolve. */
-	addresses: {results: AddressResult[]; verdict: AddressVerdict};
+	addresses?: {results: AddressResult[]; verdict: AddressVerdict};
 	/** The server mcp-launch started, when there is one. */
 	server?: {pid?: number; alive: boolean; exit?: ServerExit};
 	/** LISTEN sockets of that server's process tree; undefined when there is no such server or the platform cannot tell. */
@@ -29,6 +29,8 @@ export type Evidence = {
 	answer?: AnswerVerdict;
 	/** A scheme mismatch found by trying the other scheme (doctor). */
 	scheme?: SchemeMismatch;
+	/** The other scheme was tried: `scheme` is the whole answer, the probe errors alone decide nothing. */
+	schemeTried?: boolean;
 	/** mcp-launch chose the port (`-p`: PORT and `{port}`), so a server elsewhere ignored it. */
 	portGiven?: boolean;
 	/** How long the gate waited (a timeout report). */

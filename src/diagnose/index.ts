@@ -17,3 +17,5 @@ export {type SchemeMismatch, detectSchemeMismatch, otherScheme} from './scheme.j
 export {type CrashCause, type CrashKind, type CrashExit, explainCrash, portInUse} from './crash.js';
 export {type PortInUse, checkPortFree, classifyPreflight} from './preflight.js';
 export {type TimeoutEvidence, type GatherOptions, type ServerLike, diagnoseTimeout, gatherTimeoutEvidence} from './timeout.js';
+export {diagnose, rules, type Finding} from './rules.js';
+export type {Evidence} from './evidence.js';

@@ -41,14 +41,14 @@ const crashed: Rule = evidence => {
 	return finding(crash.cause, summary, crash.fix);
 };
 
-const unresolved: Rule = evidence => (evidence.addresses.results.length === 0
+const unresolved: Rule = evidence => (evidence.addresses?.results.length === 0
 	? finding('unresolved', `${hostOf(evidence.url)} does not resolve`, `check the host name, or use ${workingUrl(evidence.url, '127.0.0.1').href}`)
 	: undefined);
 
 /** https to a plain-http server or the reverse: tried, or told by the probe error itself. */
 const wrongScheme: Rule = (evidence, facts) => {
-	if (evidence.scheme) {
-		return finding('scheme', evidence.scheme.message, evidence.scheme.fix, evidence.scheme.suggestedUrl);
+	if (evidence.scheme || evidence.schemeTried) {
+		return evidence.scheme ? finding('scheme', evidence.scheme.message, evidence.scheme.fix, evidence.scheme.suggestedUrl) : undefined;
 	}
 
 	for (const error of facts.errors) {
@@ -64,8 +64,8 @@ const wrongScheme: Rule = (evidence, facts) => {
 
 /** The name's first address refuses, another answers: clients without fallback fail. */
 const familySplit: Rule = evidence => {
-	const verdict = evidence.addresses.verdict;
-	return verdict.kind === 'split' && verdict.firstFails && verdict.workingAddress
+	const verdict = evidence.addresses?.verdict;
+	return verdict?.kind === 'split' && verdict.firstFails && verdict.workingAddress
 		? finding('address-family', verdict.message.split('\n')[0]!, verdict.fix ?? '', workingUrl(evidence.url, verdict.workingAddress).href)
 		: undefined;
 };
@@ -135,7 +135,7 @@ const healthy: Rule = evidence => (evidence.answer ? finding('ok', `${evidence.u
 
 /** Something accepts connections on the port and never answers HTTP (stuck, or not HTTP). */
 const silentListener: Rule = (evidence, facts) => {
-	const timedOut = facts.errors.some(error => error.code === 'ETIMEDOUT') && evidence.addresses.verdict.kind === 'none-answer';
+	const timedOut = facts.errors.some(error => error.code === 'ETIMEDOUT') && evidence.addresses?.verdict.kind === 'none-answer';
 	if (facts.covering.length === 0 && !timedOut) {
 		return undefined;
 	}
@@ -176,17 +176,18 @@ export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
 
 function factsOf(evidence: Evidence): Facts {
 	const port = portOf(evidence.url);
-	const probed = evidence.addresses.results.map(result => result.address);
+	const results = evidence.addresses?.results ?? [];
+	const probed = results.map(result => result.address);
 	const own = evidence.treeListeners?.filter(listener => listener.port === port);
 	const onPort = own ?? (evidence.portListeners ?? []).filter(listener => listener.port === port);
 	return {
 		port,
 		probed,
-		answered: evidence.addresses.results.some(result => result.ok),
+		answered: results.some(result => result.ok),
 		onPort,
 		covering: onPort.filter(listener => probed.some(address => addressCovers(listener.address, address))),
 		errors: [
-			...evidence.addresses.results.flatMap(result => (result.ok ? [] : [{code: result.code, message: result.message}])),
+			...results.flatMap(result => (result.ok ? [] : [{code: result.code, message: result.message}])),
 			...(evidence.lastError ? [evidence.lastError] : []),
 		],
 	};

@@ -4,12 +4,11 @@ import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
-import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, probedAddressesText, type Resolver, workingUrl} from './addresses.js';
+import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver} from './addresses.js';
 import {type Announced, parseAnnounced} from './announced.js';
-import {announcedPortMismatch, rankListeners, wrongPortFix} from './announced-port.js';
-import {explainCrash} from './crash.js';
-import {addressCovers, describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
-import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
+import {diagnose} from './rules.js';
+import {describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
+import type {ErrorLike} from './scheme.js';
 import type {Diagnosis} from './types.js';
 
 /** Everything known when the readiness budget ran out. Gathered by {@link gatherTimeoutEvidence}; injected in unit specs. */
@@ -81,83 +80,13 @@ function evidenceLines(evidence: TimeoutEvidence): string[] {
 }
 
 /**
- * The likely cause of a readiness timeout, checked in the order a person should: crash,
- * scheme, address family, wrong port or host, accepted-but-silent, and otherwise still
- * booting. Pure: `evidence` comes from {@link gatherTimeoutEvidence} or a unit spec.
+ * The likely cause of a readiness timeout, from the same ordered rules as doctor's verdict
+ * (rules.ts: crash, scheme, address family, wrong port or host, accepted-but-silent, still
+ * booting), with the evidence a person reads under it. Pure: `evidence` comes from
+ * {@link gatherTimeoutEvidence} or a unit spec.
  */
 export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
-	const {url} = evidence;
-	const port = portOf(url);
-	const lines = evidenceLines(evidence);
-	const diagnosis = (cause: Diagnosis['cause'], summary: string, fix: string, suggestedUrl?: string): Diagnosis =>
-		({cause, summary, evidence: lines, fix, ...(suggestedUrl === undefined ? {} : {suggestedUrl})});
-
-	if (!evidence.server.alive && evidence.server.exit) {
-		const crash = explainCrash(evidence.server.exit, evidence.tail, {findOccupants: () => evidence.portListeners ?? []});
-		return diagnosis(crash.cause, crash.message, crash.fix);
-	}
-
-	const errors: ErrorLike[] = [
-		...(evidence.addresses?.results ?? []).filter(result => !result.ok).map(result => ({code: (result as {code: string}).code, message: (result as {message: string}).message})),
-		...(evidence.lastError ? [evidence.lastError] : []),
-	];
-	const treeOnPort = evidence.treeListeners?.filter(listener => listener.port === port) ?? [];
-	for (const error of errors) {
-		const scheme = detectSchemeMismatch(error, url);
-		if (scheme && (scheme.confidence === 'certain' || treeOnPort.length > 0 || evidence.treeListeners === undefined)) {
-			return diagnosis('scheme', scheme.message, scheme.fix, scheme.suggestedUrl);
-		}
-	}
-
-	const verdict = evidence.addresses?.verdict;
-	if (verdict?.kind === 'split' && verdict.workingAddress) {
-		return diagnosis('address-family', verdict.message.split('\n')[0]!, verdict.fix ?? '', workingUrl(url, verdict.workingAddress).href);
-	}
-
-	const probed = evidence.addresses?.results.map(result => result.address) ?? [];
-	if (treeOnPort.length > 0 && probed.length > 0 && !treeOnPort.some(listener => probed.some(address => addressCovers(listener.address, address)))) {
-		const bound = treeOnPort[0]!;
-		const loopback = bound.address === '127.0.0.1' || bound.address === '::1';
-		const suggested = workingUrl(url, bound.address).href;
-		return diagnosis(
-			'address-family',
-			`the server listens on ${formatHostPort(bound.address, port)}, but ${probedAddressesText(url, probed)}`,
-			loopback
-				? `use ${suggested}, or bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network`
-				: `use ${suggested} (the server is bound to that interface only, a container or VM address?)`,
-			suggested,
-		);
-	}
-
-	const otherPorts = rankListeners((evidence.treeListeners ?? []).filter(listener => listener.port !== port), evidence.announced);
-	if (treeOnPort.length === 0 && otherPorts.length > 0) {
-		const first = otherPorts[0]!;
-		const suggested = new URL(url.href);
-		suggested.port = String(first.port);
-		const path = evidence.announced.announcements.find(item => item.port === first.port && item.path)?.path;
-		if (path) {
-			suggested.pathname = path;
-		}
-
-		const shown = otherPorts.map(listener => formatHostPort(listener.address, listener.port)).join(', ');
-		return diagnosis('wrong-port', `the server listens on ${shown}, you probe :${port}`, wrongPortFix(suggested.href, port, evidence.portGiven === true), suggested.href);
-	}
-
-	const mismatch = treeOnPort.length === 0 ? announcedPortMismatch(url, evidence.announced, evidence.treeListeners ? {listeners: evidence.treeListeners} : {}) : undefined;
-	if (mismatch) {
-		return diagnosis('wrong-port', mismatch.message, wrongPortFix(mismatch.suggestedUrl, port, evidence.portGiven === true), mismatch.suggestedUrl);
-	}
-
-	const timeouts = errors.some(error => error.code === 'ETIMEDOUT');
-	if (treeOnPort.length > 0 || (timeouts && verdict?.kind === 'none-answer')) {
-		return diagnosis('no-answer', `something accepts connections on :${port} but never answers HTTP`, 'the server may be stuck (blocked event loop, waiting on a database) or not speak HTTP on that port; look at its output');
-	}
-
-	return diagnosis(
-		'race',
-		`the server is still running but listens on no port after ${formatDuration(evidence.elapsedMs)}: still booting, or it never serves HTTP`,
-		`if it boots slowly (first compile, model download), raise --timeout; if it is a stdio-only MCP server it never listens: start it in HTTP mode (often a --transport http / streamable-http flag) or launch it as a stdio server instead`,
-	);
+	return {...diagnose({...evidence, output: evidence.tail}), evidence: evidenceLines(evidence)};
 }
 
 /** What {@link gatherTimeoutEvidence} needs of the spawned server (a `ServerProcess` fits). */
