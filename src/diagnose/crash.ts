@@ -1,4 +1,7 @@
+import {commandNotFound, lastErrorLine, missingEnv, missingModule, portInUse} from './crash-output.js';
 import {describePortOwners, type Listener} from './port-owner.js';
+
+export {portInUse} from './crash-output.js';
 
 export type CrashKind = 'port-in-use' | 'missing-module' | 'missing-env' | 'command-not-found' | 'not-executable' | 'spawn-failed' | 'signal' | 'exit-code';
 
@@ -40,81 +43,6 @@ function allLines(tail: CrashTail): string[] {
 	return [...tail];
 }
 
-function find(lines: readonly string[], pattern: RegExp): {line: string; match: RegExpExecArray} | undefined {
-	for (const line of lines) {
-		const match = pattern.exec(line);
-		if (match) {
-			return {line: line.trim(), match};
-		}
-	}
-
-	return undefined;
-}
-
-/** The port in an "address in use" line: Node, Python, Go, and "Port N is already in use". */
-export function portInUse(lines: readonly string[]): {port: number | undefined; line: string} | undefined {
-	const hit = find(lines, /EADDRINUSE|address already in use|port \d+ is (?:already )?in use|Only one usage of each socket address/i);
-	if (!hit) {
-		return undefined;
-	}
-
-	const {line} = hit;
-	const candidates = [
-		/port (\d{1,5}) is (?:already )?in use/i.exec(line)?.[1],
-		/\(\s*'[^']*',\s*(\d{1,5})\s*\)/.exec(line)?.[1], // Python: ('127.0.0.1', 8000)
-		[...line.matchAll(/:(\d{1,5})\b(?![.\d])/g)].at(-1)?.[1], // :::3000, 127.0.0.1:3000, tcp :8080:
-	];
-	const port = candidates.map(Number).find(value => Number.isInteger(value) && value > 0 && value < 65_536);
-	return {port, line};
-}
-
-const envPatterns = [
-	/missing (?:required )?env(?:ironment)?(?: var(?:iable)?s?)?\b[\s:'"`]*([A-Z][\w]*)/i,
-	/\benv(?:ironment)? var(?:iable)? [`'"]?([A-Z][A-Z\d_]+)[`'"]? (?:is )?(?:not set|missing|required|undefined|must be set|is empty)/i,
-	/\b([A-Z][A-Z\d]*_[A-Z\d_]+|[A-Z]{3,}) (?:is not set|must be set|is required|is missing|is undefined|not set|not defined)\b/,
-	/undefined env(?:ironment)? var(?:iable)?[\s:'"`]*([A-Z][\w]*)/i,
-	/missing ([A-Z][A-Z\d_]+) (?:env|environment)/i,
-	/KeyError: '([A-Z][A-Z\d_]+)'/, // Python os.environ['X']
-];
-
-function missingEnv(lines: readonly string[]): {variable: string; line: string} | undefined {
-	for (const pattern of envPatterns) {
-		const hit = find(lines, pattern);
-		if (hit) {
-			return {variable: hit.match[1]!, line: hit.line};
-		}
-	}
-
-	return undefined;
-}
-
-function missingModule(lines: readonly string[]): {module: string; line: string; built: boolean; python: boolean} | undefined {
-	const hit = find(lines, /Cannot find (?:module|package) '([^']+)'|ERR_MODULE_NOT_FOUND|No module named '([^']+)'/);
-	if (!hit) {
-		return undefined;
-	}
-
-	const module = hit.match[1] ?? hit.match[2] ?? /'([^']+)'/.exec(hit.line)?.[1] ?? 'a module';
-	// A file path (./dist/index.js, /app/build/server.js) is a build output; a bare name is a dependency.
-	const built = /^(?:\.{0,2}\/|[A-Za-z]:\\)/.test(module);
-	// The runtime that crashed picks the advice: a Python traceback is no case for npm install.
-	const python = hit.match[2] !== undefined || lines.some(line => /^Traceback \(most recent call last\)|ModuleNotFoundError|ImportError|^\s+File ".*\.py", line \d+/.test(line));
-	return {module, line: hit.line, built, python};
-}
-
-function commandNotFound(lines: readonly string[]): {command: string; line: string} | undefined {
-	const hit = find(lines, /^(?:\/bin\/)?(?:sh|bash|dash|zsh)(?:: line \d+| ?: ?\d+)?: (.+?): (?:command )?not found$/)
-		?? find(lines, /^(?:env|exec): [`'"]?([^`'":]+)[`'"]?: No such file or directory$/);
-	return hit ? {command: hit.match[1]!.trim(), line: hit.line} : undefined;
-}
-
-function lastErrorLine(lines: readonly string[]): string | undefined {
-	// Node prints the offending source line before the error itself: prefer a line that starts
-	// with the error's name (`Error: …`, `TypeError: …`), then any line that mentions one.
-	return (lines.find(line => /^\s*(?:[\w.]*(?:Error|Exception)|panic|fatal|FATAL)\b:?/.test(line))
-		?? lines.find(line => /\b(?:\w*Error|Exception|Traceback|panic|fatal|FATAL|Unhandled)\b/.test(line)))?.trim();
-}
-
 /**
  * Name the cause of a server's death before it became ready, from its exit and its last
  * lines: EADDRINUSE (with the occupant), a module that is not installed or built, a missing
@@ -131,79 +59,104 @@ export function explainCrash(exit: CrashExit, tail: CrashTail, options: CrashOpt
 	return {...found, reason};
 }
 
-function explainCrashMessage(exit: CrashExit, tail: CrashTail, options: CrashOptions): Omit<CrashCause, 'reason'> {
-	const lines = allLines(tail).filter(line => line.trim() !== '');
-	const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-	if (exit.spawnError) {
-		return {kind: 'spawn-failed', cause: 'crash', message: `the server could not be started (${exit.spawnError})`, fix: 'check the working directory and that /bin/sh exists'};
-	}
+/** What the detectors read: the exit, the non-blank output lines, and how the server ended, in words. */
+type Death = {exit: CrashExit; lines: string[]; how: string; options: CrashOptions};
 
+/** A detector names one cause of death, or passes (undefined) to the next. */
+type CrashDetector = (death: Death) => Omit<CrashCause, 'reason'> | undefined;
+
+const spawnFailed: CrashDetector = ({exit}) => (exit.spawnError
+	? {kind: 'spawn-failed', cause: 'crash', message: `the server could not be started (${exit.spawnError})`, fix: 'check the working directory and that /bin/sh exists'}
+	: undefined);
+
+/** EADDRINUSE, with who holds the port when that can be told. */
+const portTaken: CrashDetector = ({lines, how, options}) => {
 	const inUse = portInUse(lines);
-	if (inUse) {
-		const occupants = inUse.port === undefined ? [] : (options.findOccupants?.(inUse.port) ?? []);
-		const owner = inUse.port === undefined
-			? 'its port is already in use'
-			: (occupants.length > 0 ? describePortOwners(inUse.port, occupants) : `port ${inUse.port} is already in use`);
-		return {
-			kind: 'port-in-use',
-			cause: 'port-in-use',
-			message: `the server ${how}: ${owner} (${inUse.line})`,
-			fix: occupants[0]?.pid === undefined
-				? 'stop the old instance that holds the port (a stale dev server?), or give the server another port'
-				: `stop pid ${occupants[0].pid} (kill ${occupants[0].pid}) if it is a stale instance, or give the server another port`,
-			...(inUse.port === undefined ? {} : {port: inUse.port}),
-			line: inUse.line,
-		};
+	if (!inUse) {
+		return undefined;
 	}
 
+	const occupants = inUse.port === undefined ? [] : (options.findOccupants?.(inUse.port) ?? []);
+	const owner = inUse.port === undefined
+		? 'its port is already in use'
+		: (occupants.length > 0 ? describePortOwners(inUse.port, occupants) : `port ${inUse.port} is already in use`);
+	return {
+		kind: 'port-in-use',
+		cause: 'port-in-use',
+		message: `the server ${how}: ${owner} (${inUse.line})`,
+		fix: occupants[0]?.pid === undefined
+			? 'stop the old instance that holds the port (a stale dev server?), or give the server another port'
+			: `stop pid ${occupants[0].pid} (kill ${occupants[0].pid}) if it is a stale instance, or give the server another port`,
+		...(inUse.port === undefined ? {} : {port: inUse.port}),
+		line: inUse.line,
+	};
+};
+
+const commandMissing: CrashDetector = ({exit, lines, how}) => {
 	const notFound = commandNotFound(lines);
-	if (notFound || exit.code === 127) {
-		return {
-			kind: 'command-not-found',
-			cause: 'crash',
-			message: `the server ${how}: ${notFound ? `command not found: ${notFound.command}` : 'the shell could not find the command (exit 127)'}`,
-			fix: 'check the --server command: the program is misspelled, not installed, or not on PATH (npx / npm run add node_modules/.bin)',
-			...(notFound ? {subject: notFound.command, line: notFound.line} : {}),
-		};
+	if (!notFound && exit.code !== 127) {
+		return undefined;
 	}
 
-	if (exit.code === 126) {
-		return {kind: 'not-executable', cause: 'crash', message: `the server ${how}: the command is not executable (exit 126)`, fix: 'chmod +x the script, or run it through its interpreter (node server.js)'};
-	}
+	return {
+		kind: 'command-not-found',
+		cause: 'crash',
+		message: `the server ${how}: ${notFound ? `command not found: ${notFound.command}` : 'the shell could not find the command (exit 127)'}`,
+		fix: 'check the --server command: the program is misspelled, not installed, or not on PATH (npx / npm run add node_modules/.bin)',
+		...(notFound ? {subject: notFound.command, line: notFound.line} : {}),
+	};
+};
 
+const notExecutable: CrashDetector = ({exit, how}) => (exit.code === 126
+	? {kind: 'not-executable', cause: 'crash', message: `the server ${how}: the command is not executable (exit 126)`, fix: 'chmod +x the script, or run it through its interpreter (node server.js)'}
+	: undefined);
+
+/** A module that is not installed (npm or pip) or not built. */
+const moduleMissing: CrashDetector = ({lines, how}) => {
 	const module = missingModule(lines);
-	if (module) {
-		return {
-			kind: 'missing-module',
-			cause: 'crash',
-			message: `the server ${how}: cannot find module ${module.module}`,
-			fix: module.python
-				? `a Python dependency is not installed: pip install ${module.module.split('.')[0]} in the environment the command runs in (or pip install -r requirements.txt / uv sync in the project; is its virtual environment active?)`
-				: (module.built
-					? 'the build output is missing: run the build step first (npm run build)'
-					: 'a dependency is not installed: run npm install'),
-			subject: module.module,
-			line: module.line,
-		};
+	if (!module) {
+		return undefined;
 	}
 
+	const nodeFix = module.built ? 'the build output is missing: run the build step first (npm run build)' : 'a dependency is not installed: run npm install';
+	return {
+		kind: 'missing-module',
+		cause: 'crash',
+		message: `the server ${how}: cannot find module ${module.module}`,
+		fix: module.python
+			? `a Python dependency is not installed: pip install ${module.module.split('.')[0]} in the environment the command runs in (or pip install -r requirements.txt / uv sync in the project; is its virtual environment active?)`
+			: nodeFix,
+		subject: module.module,
+		line: module.line,
+	};
+};
+
+const envMissing: CrashDetector = ({lines, how}) => {
 	const env = missingEnv(lines);
-	if (env) {
-		return {
+	return env
+		? {
 			kind: 'missing-env',
 			cause: 'crash',
 			message: `the server ${how}: environment variable ${env.variable} is not set`,
 			fix: `set ${env.variable} (export ${env.variable}=… before mcp-launch, or in the server's .env file)`,
 			subject: env.variable,
 			line: env.line,
-		};
+		}
+		: undefined;
+};
+
+/** Killed by a signal; a SIGKILL from outside is most often the out-of-memory killer. */
+const killedBySignal: CrashDetector = ({exit, how}) => {
+	if (!exit.signal) {
+		return undefined;
 	}
 
-	if (exit.signal) {
-		const oom = exit.signal === 'SIGKILL' ? ' SIGKILL from outside usually means the out-of-memory killer (check dmesg or the container memory limit).' : '';
-		return {kind: 'signal', cause: 'crash', message: `the server ${how}.${oom}`, fix: exit.signal === 'SIGKILL' ? 'give it more memory, or find what killed it' : 'look at the server\'s last output for the fault'};
-	}
+	const oom = exit.signal === 'SIGKILL' ? ' SIGKILL from outside usually means the out-of-memory killer (check dmesg or the container memory limit).' : '';
+	return {kind: 'signal', cause: 'crash', message: `the server ${how}.${oom}`, fix: exit.signal === 'SIGKILL' ? 'give it more memory, or find what killed it' : 'look at the server\'s last output for the fault'};
+};
 
+/** Nothing more specific: the exit code and the last line that looks like an error. */
+function exitCode({lines, how}: Death): Omit<CrashCause, 'reason'> {
 	const line = lastErrorLine(lines);
 	return {
 		kind: 'exit-code',
@@ -212,4 +165,24 @@ function explainCrashMessage(exit: CrashExit, tail: CrashTail, options: CrashOpt
 		fix: 'run the server command alone to see the whole error, fix it, then run mcp-launch again',
 		...(line ? {line} : {}),
 	};
+}
+
+/** Tried in order, most specific first: the first that names the cause wins. */
+const detectors: readonly CrashDetector[] = [spawnFailed, portTaken, commandMissing, notExecutable, moduleMissing, envMissing, killedBySignal];
+
+function explainCrashMessage(exit: CrashExit, tail: CrashTail, options: CrashOptions): Omit<CrashCause, 'reason'> {
+	const death: Death = {
+		exit,
+		lines: allLines(tail).filter(line => line.trim() !== ''),
+		how: exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`,
+		options,
+	};
+	for (const detect of detectors) {
+		const found = detect(death);
+		if (found) {
+			return found;
+		}
+	}
+
+	return exitCode(death);
 }
