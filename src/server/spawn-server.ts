@@ -1,4 +1,5 @@
-import {spawn} from 'node:child_process';
+import {type ChildProcess, spawn} from 'node:child_process';
+import type {Readable} from 'node:stream';
 import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
@@ -61,10 +62,39 @@ export type SpawnServerOptions = {
  * spawn, its exit event and its pipes (see run-client.ts for the measured cost of execa).
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	// The shell waits for a line on stdin before it runs the command, so the command cannot
-	// start before the guardian knows its group (release() is called once it does): if
-	// mcp-launch dies before that, the read sees EOF and nothing was started. Then stdin is
-	// /dev/null, as the server's stdin always is.
+	const subprocess = spawnHeldShell(options);
+	const tail = new OutputTail(options.tailLines);
+	const activityListeners = new Set<() => void>();
+	const lineListeners = new Set<ServerOutputListener>();
+	const activity = throttledActivity(() => {
+		for (const listener of activityListeners) {
+			listener();
+		}
+	});
+	const streamsEnded: Array<Promise<void>> = [];
+	for (const name of ['stdout', 'stderr'] as const) {
+		const stream = subprocess[name];
+		if (stream) {
+			streamsEnded.push(pipeOutput(stream, name, {options, tail, lineListeners, activity}));
+		}
+	}
+
+	const {exited, exit} = watchExit(subprocess);
+	const pid = subprocess.pid;
+	if (!options.held) {
+		subprocess.stdin?.end('go\n');
+	}
+
+	return serverHandle({options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded});
+}
+
+/**
+ * The shell waits for a line on stdin before it runs the command, so the command cannot
+ * start before the guardian knows its group (release() is called once it does): if
+ * mcp-launch dies before that, the read sees EOF and nothing was started. Then stdin is
+ * /dev/null, as the server's stdin always is.
+ */
+function spawnHeldShell(options: SpawnServerOptions): ChildProcess {
 	const subprocess = spawn('/bin/sh', ['-c', `read -r _ || exit 0; exec </dev/null\n${options.command}`], {
 		detached: true,
 		cwd: options.cwd,
@@ -72,14 +102,14 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	subprocess.stdin?.on('error', () => {}); // EPIPE: the shell is gone already (bad cwd, killed).
+	return subprocess;
+}
 
-	const tail = new OutputTail(options.tailLines);
-	const activityListeners = new Set<() => void>();
-	const lineListeners = new Set<ServerOutputListener>();
-	let exit: ServerExit | undefined;
-	const streamsEnded: Array<Promise<void>> = [];
-	// Activity is told at once, then at most every activityEveryMs while output keeps coming
-	// (and once more after it stops): a flood of output must not become a flood of probes.
+/**
+ * Activity is told at once, then at most every activityEveryMs while output keeps coming
+ * (and once more after it stops): a flood of output must not become a flood of probes.
+ */
+function throttledActivity(notify: () => void): () => void {
 	let activityTimer: NodeJS.Timeout | undefined;
 	let activityMissed = false;
 	const activity = () => {
@@ -88,10 +118,7 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 			return;
 		}
 
-		for (const listener of activityListeners) {
-			listener();
-		}
-
+		notify();
 		activityTimer = setTimeout(() => {
 			activityTimer = undefined;
 			if (activityMissed) {
@@ -102,47 +129,57 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 		activityTimer.unref();
 	};
 
-	for (const name of ['stdout', 'stderr'] as const) {
-		const stream = subprocess[name];
-		if (!stream) {
-			continue;
+	return activity;
+}
+
+/** Where one output pipe goes: the log, the tail, the line listeners, the activity notice. */
+type OutputSinks = {
+	options: SpawnServerOptions;
+	tail: OutputTail;
+	lineListeners: Set<ServerOutputListener>;
+	activity: () => void;
+};
+
+/** Pipe one of the server's output streams into its sinks; resolves when the stream has ended. */
+function pipeOutput(stream: Readable, name: StreamName, {options, tail, lineListeners, activity}: OutputSinks): Promise<void> {
+	// Read as fast as it comes, whatever happens to it next: a server must never block on a
+	// full pipe. Nothing here holds more than a bounded tail (see OutputTail).
+	stream.setEncoding('utf8');
+	stream.on('data', (chunk: string) => {
+		const failure = options.log?.write(chunk);
+		if (failure !== undefined) {
+			options.onLogFailure?.(failure);
 		}
 
-		// Read as fast as it comes, whatever happens to it next: a server must never block on a
-		// full pipe. Nothing here holds more than a bounded tail (see OutputTail).
-		stream.setEncoding('utf8');
-		stream.on('data', (chunk: string) => {
-			const failure = options.log?.write(chunk);
-			if (failure !== undefined) {
-				options.onLogFailure?.(failure);
+		for (const line of tail.push(name, chunk, lineListeners.size > 0)) {
+			for (const listener of lineListeners) {
+				listener(line, name);
 			}
+		}
 
-			for (const line of tail.push(name, chunk, lineListeners.size > 0)) {
+		activity();
+	});
+	return new Promise(resolve => {
+		const finish = () => {
+			const rest = tail.end(name);
+			if (rest !== undefined) {
 				for (const listener of lineListeners) {
-					listener(line, name);
+					listener(rest, name);
 				}
 			}
 
-			activity();
-		});
-		streamsEnded.push(new Promise(resolve => {
-			const finish = () => {
-				const rest = tail.end(name);
-				if (rest !== undefined) {
-					for (const listener of lineListeners) {
-						listener(rest, name);
-					}
-				}
+			resolve();
+		};
 
-				resolve();
-			};
+		stream.once('end', finish);
+		stream.once('close', finish);
+		stream.once('error', finish);
+	});
+}
 
-			stream.once('end', finish);
-			stream.once('close', finish);
-			stream.once('error', finish);
-		}));
-	}
-
+/** The exit of the shell (or why it could not be spawned), as a promise and as a getter. */
+function watchExit(subprocess: ChildProcess): {exited: Promise<ServerExit>; exit: () => ServerExit | undefined} {
+	let exit: ServerExit | undefined;
 	const exited = new Promise<ServerExit>(resolve => {
 		subprocess.once('exit', (code, signal) => {
 			exit = {code: code ?? undefined, signal: signal ?? undefined};
@@ -153,17 +190,29 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 			resolve(exit);
 		});
 	});
+	return {exited, exit: () => exit};
+}
 
-	const pid = subprocess.pid;
-	if (!options.held) {
-		subprocess.stdin?.end('go\n');
-	}
+type HandleParts = {
+	options: SpawnServerOptions;
+	subprocess: ChildProcess;
+	pid: number | undefined;
+	tail: OutputTail;
+	exited: Promise<ServerExit>;
+	exit: () => ServerExit | undefined;
+	activityListeners: Set<() => void>;
+	lineListeners: Set<ServerOutputListener>;
+	streamsEnded: Array<Promise<void>>;
+};
 
+/** The ServerProcess the caller holds: listeners, drain, release and teardown. */
+function serverHandle(parts: HandleParts): ServerProcess {
+	const {options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded} = parts;
 	return {
 		pid: pid ?? -1,
 		tail,
 		exited,
-		exit: () => exit,
+		exit,
 		onActivity(listener) {
 			activityListeners.add(listener);
 			return () => activityListeners.delete(listener);
