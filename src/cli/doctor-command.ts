@@ -4,7 +4,6 @@ import {defaults} from '../defaults.js';
 import {doctor, formatDoctor} from '../doctor.js';
 import {formatDuration} from '../duration.js';
 import {startGuardian} from '../lifecycle/guardian.js';
-import type {LogFormat} from '../log.js';
 import {shown} from '../option-error.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import type {EvidenceSource} from '../platform.js';
@@ -14,7 +13,7 @@ import {startServer} from '../server/start-server.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
 import {type Command, runCommand} from './run-command.js';
-import {checkSingles, commonOptions, list, logLevelOf, UsageError} from './shared.js';
+import {commonOptions, list, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
 	return commonOptions(yargs(argv), version)
@@ -30,23 +29,19 @@ function parse(argv: string[], version: string) {
 		.parseSync();
 }
 
-type DoctorInput = {parsed: ReturnType<typeof parse>; level: ReturnType<typeof logLevelOf>; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: string | undefined};
+type Flags = ReturnType<typeof parse>;
+type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: string | undefined};
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
  * setup that is already running, or one it starts. Exit 0 healthy, 1 a problem, 2 usage.
  */
 export async function doctorCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
-	const command: Command<DoctorInput> = {
+	const command: Command<Flags, DoctorInput> = {
 		name: 'mcp-launch doctor',
-		parse(args) {
-			const parsed = parse(args, version);
-			if (parsed.help || parsed.version) {
-				return undefined;
-			}
-
-			checkSingles(parsed, ['server', 'timeout', 'probe-timeout', 'format', 'log-level', 'log-format'], args);
-			const level = logLevelOf(parsed);
+		flags: args => parse(args, version),
+		singles: ['server', 'timeout', 'probe-timeout', 'format'],
+		input(parsed) {
 			const given = parsed._.map(String);
 			if (given.length > 1) {
 				throw new UsageError(`Expected at most one URL, like: mcp-launch doctor http://127.0.0.1:3000/mcp, got ${given.length}`);
@@ -58,7 +53,6 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 
 			return {
 				parsed,
-				level,
 				url: toEndpointUrl(given[0] ?? defaults.url, '<url>'),
 				probeTimeoutMs: toDurationMs(parsed['probe-timeout'] ?? defaults.doctorProbeTimeoutMs, '--probe-timeout'),
 				bootMs: toDurationMs(parsed.timeout ?? defaults.doctorBootMs, '--timeout'),
@@ -66,7 +60,7 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 				server: parsed.server === undefined ? undefined : expandServerCommand(parsed.server),
 			};
 		},
-		logging: ({parsed, level, headers}) => ({level, format: parsed['log-format'] as LogFormat, secrets: Object.values(headers)}),
+		secrets: ({headers}) => Object.values(headers),
 		run: async (input, {signal}) => runDoctor(input, source, signal),
 	};
 	return runCommand(command, argv);

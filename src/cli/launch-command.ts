@@ -3,14 +3,14 @@ import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {launch as launchServers} from '../launch.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
-import type {LogFormat} from '../log.js';
+import type {LogLevel} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
-import {checkSingles, commonOptions, list, logLevelOf, UsageError} from './shared.js';
+import {commonOptions, list, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
 	return commonOptions(yargs(argv), version)
@@ -80,7 +80,7 @@ function serverSpecs(parsed: Parsed): ServerSpec[] {
 	});
 }
 
-type LaunchInput = {parsed: Parsed; level: ReturnType<typeof logLevelOf>; options: Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>};
+type LaunchInput = Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>;
 
 /** What `launch` the command calls: the library's, or (in a spec) one that fails like a bug would. */
 export type LaunchFunction = typeof launchServers;
@@ -88,23 +88,16 @@ export type LaunchFunction = typeof launchServers;
 /** `mcp-launch [options] -- <client> [args...]` */
 export async function launchCommand(argv: string[], version: string, source?: EvidenceSource, launch: LaunchFunction = launchServers): Promise<number> {
 	let clientRunning = false;
-	const command: Command<LaunchInput> = {
+	const command: Command<Parsed, LaunchInput> = {
 		name: 'mcp-launch',
-		parse(args) {
-			const parsed = parse(args, version);
-			if (parsed.help || parsed.version) {
-				return undefined;
-			}
-
-			checkSingles(parsed, ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit', 'log-level', 'log-format'], args);
-			const level = logLevelOf(parsed);
-			return {parsed, level, options: launchOptions(parsed, level, source)};
-		},
-		logging: ({parsed, level, options}) => ({level, format: parsed['log-format'] as LogFormat, secrets: Object.values(options.headers ?? {})}),
+		flags: args => parse(args, version),
+		singles: ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit'],
+		input: (parsed, level) => launchOptions(parsed, level, source),
+		secrets: options => Object.values(options.headers ?? {}),
 		// A Ctrl-C typed on the terminal reached the client too (same foreground group): let the
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
 		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),
-		async run({level, options}, {logger, status, signal}: CommandContext) {
+		async run(options, {logger, level, status, signal}: CommandContext) {
 			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
 			try {
 				const result = await launch({...options, signal, logger, onEvent(event) {
@@ -127,7 +120,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 }
 
 /** The flags as launch() options; every value is checked by the library, once. */
-function launchOptions(parsed: Parsed, level: ReturnType<typeof logLevelOf>, source: EvidenceSource | undefined): LaunchInput['options'] {
+function launchOptions(parsed: Parsed, level: LogLevel, source: EvidenceSource | undefined): LaunchInput {
 	return {
 		servers: serverSpecs(parsed),
 		client: [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)],

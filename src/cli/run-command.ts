@@ -2,18 +2,26 @@ import {isLaunchError} from '../errors.js';
 import {exitCodeOf, exitCodes, signalExitCode} from '../exit-codes.js';
 import type {Logger} from '../log-types.js';
 import {createLogger, type LogFormat, type LogLevel, type StatusLine} from '../log.js';
-import {isUsageError, usage} from './shared.js';
+import {checkSingles, isUsageError, logLevelOf, usage} from './shared.js';
 
-/** What a command's run gets: its logger, the terminal status line, and the signal that stops it. */
-export type CommandContext = {logger: Logger; status: StatusLine; signal: AbortSignal};
+/** What a command's run gets: its logger and level, the terminal status line, and the signal that stops it. */
+export type CommandContext = {logger: Logger; level: LogLevel; status: StatusLine; signal: AbortSignal};
+
+/** The flags every command has (commonOptions in shared.ts). */
+type CommonFlags = {help?: unknown; version?: unknown; 'log-level'?: unknown; 'log-format'?: unknown; quiet?: unknown; verbose?: unknown};
 
 /** One subcommand: flags to a typed input, then one library call. */
-export type Command<Input> = {
+export type Command<Flags extends CommonFlags, Input> = {
 	/** `mcp-launch`, `mcp-launch wait`: names the command in usage messages. */
 	name: string;
-	/** argv to input; throws a UsageError or OptionError on bad input. undefined: --help or --version was answered. */
-	parse(argv: string[]): Input | undefined;
-	logging(input: Input): {level: LogLevel; format: LogFormat; secrets: readonly string[]};
+	/** argv to flags (yargs); throws a UsageError on an unknown flag or a bad choice. */
+	flags(argv: string[]): Flags;
+	/** The flags that take a value and may be given only once (besides the logging flags). */
+	singles: readonly string[];
+	/** Flags to the checked input of the library call; throws a UsageError or OptionError on bad input. */
+	input(flags: Flags, level: LogLevel): Input;
+	/** Values that must never be written (--header values). */
+	secrets(input: Input): readonly string[];
 	run(input: Input, context: CommandContext): Promise<number>;
 	/** Decide whether a signal stops the command (default: yes). */
 	stopsOn?(signal: NodeJS.Signals): boolean;
@@ -25,10 +33,10 @@ export type Command<Input> = {
  * abort the command's signal), and the outcome as an exit code: the command's own, a
  * LaunchError's through the one exit-code table, 128+N for a signal, 1 for anything else (a bug).
  */
-export async function runCommand<Input>(command: Command<Input>, argv: string[]): Promise<number> {
-	let input: Input | undefined;
+export async function runCommand<Flags extends CommonFlags, Input>(command: Command<Flags, Input>, argv: string[]): Promise<number> {
+	let opened: {input: Input; level: LogLevel; format: LogFormat} | undefined;
 	try {
-		input = command.parse(argv);
+		opened = open(command, argv);
 	} catch (error) {
 		if (isUsageError(error)) {
 			return usage(error.message, command.name);
@@ -37,11 +45,12 @@ export async function runCommand<Input>(command: Command<Input>, argv: string[])
 		throw error;
 	}
 
-	if (input === undefined) {
-		return 0;
+	if (opened === undefined) {
+		return 0; // --help or --version was answered.
 	}
 
-	const {logger, status} = createLogger(command.logging(input));
+	const {input, level, format} = opened;
+	const {logger, status} = createLogger({level, format, secrets: command.secrets(input)});
 	const controller = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (!controller.signal.aborted && (command.stopsOn?.(signal) ?? true)) {
@@ -56,7 +65,7 @@ export async function runCommand<Input>(command: Command<Input>, argv: string[])
 	}
 
 	try {
-		return await command.run(input, {logger, status, signal: controller.signal});
+		return await command.run(input, {logger, level, status, signal: controller.signal});
 	} catch (error) {
 		return failureCode(error, logger, command.name, controller.signal);
 	} finally {
@@ -64,6 +73,18 @@ export async function runCommand<Input>(command: Command<Input>, argv: string[])
 			process.off(signal, onSignal);
 		}
 	}
+}
+
+/** Parse, check the once-only flags, read the log level, build the input: all before anything starts. */
+function open<Flags extends CommonFlags, Input>(command: Command<Flags, Input>, argv: string[]): {input: Input; level: LogLevel; format: LogFormat} | undefined {
+	const flags = command.flags(argv);
+	if (flags.help || flags.version) {
+		return undefined;
+	}
+
+	checkSingles(flags as Record<string, unknown>, [...command.singles, 'log-level', 'log-format'], argv);
+	const level = logLevelOf(flags);
+	return {input: command.input(flags, level), level, format: flags['log-format'] as LogFormat};
 }
 
 function failureCode(error: unknown, logger: Logger, name: string, signal: AbortSignal): number {

@@ -1,13 +1,12 @@
 import yargs from 'yargs';
 import {defaults} from '../defaults.js';
 import {formatDuration} from '../duration.js';
-import type {LogFormat} from '../log.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {type Command, runCommand} from './run-command.js';
-import {checkSingles, commonOptions, list, logLevelOf, UsageError} from './shared.js';
+import {commonOptions, list, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
 	return commonOptions(yargs(argv), version)
@@ -22,23 +21,19 @@ function parse(argv: string[], version: string) {
 		.parseSync();
 }
 
-type WaitInput = {parsed: ReturnType<typeof parse>; level: ReturnType<typeof logLevelOf>; urls: URL[]; timeoutMs: number; headers: Record<string, string>};
+type Flags = ReturnType<typeof parse>;
+type WaitInput = {parsed: Flags; urls: URL[]; timeoutMs: number; headers: Record<string, string>};
 
 /**
  * `mcp-launch wait <url...>`: the gate alone, for shell scripts, Compose healthchecks and
  * Kubernetes exec probes. Exit 0 once every URL answered, 124 on timeout, 2 on usage errors.
  */
 export async function waitCommand(argv: string[], version: string): Promise<number> {
-	const command: Command<WaitInput> = {
+	const command: Command<Flags, WaitInput> = {
 		name: 'mcp-launch wait',
-		parse(args) {
-			const parsed = parse(args, version);
-			if (parsed.help || parsed.version) {
-				return undefined;
-			}
-
-			checkSingles(parsed, ['timeout', 'probe', 'log-level', 'log-format'], args);
-			const level = logLevelOf(parsed);
+		flags: args => parse(args, version),
+		singles: ['timeout', 'probe'],
+		input(parsed) {
 			const given = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? [])];
 			if (given.length === 0) {
 				throw new UsageError('Expected at least one URL, like: mcp-launch wait http://127.0.0.1:3000/mcp');
@@ -46,13 +41,12 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 
 			return {
 				parsed,
-				level,
 				urls: given.map(url => toEndpointUrl(url, '<url>')),
 				timeoutMs: toDurationMs(parsed.timeout ?? defaults.timeoutMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
 			};
 		},
-		logging: ({parsed, level, headers}) => ({level, format: parsed['log-format'] as LogFormat, secrets: Object.values(headers)}),
+		secrets: ({headers}) => Object.values(headers),
 		async run({parsed, urls, timeoutMs, headers}, {logger, signal}) {
 			await Promise.all(urls.map(async url => {
 				const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});

@@ -1,4 +1,4 @@
-import {type ClientExit, runClient} from '../client/run-client.js';
+import {type ClientExit, type RunningClient, runClient} from '../client/run-client.js';
 import {LaunchError} from '../errors.js';
 import {exitCodes, signalExitCode} from '../exit-codes.js';
 import type {Guardian} from '../lifecycle/guardian.js';
@@ -35,19 +35,8 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 		throw new LaunchError('ABORTED', `${messages.interrupted(signal, 'before the client started')}; stopped`, {details: {signal}});
 	}
 
-	if (plan.client[0].includes('{')) {
-		checkClient(argv[0], plan); // The command came from a placeholder: check it now it is known.
-	}
-
 	const ready = records.map(record => record.ready!);
-	const urls = ready.map(info => info.url);
-	const client = runClient(argv, {cwd: plan.cwd, env: {...plan.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
-	if (client.pid !== undefined) {
-		guardian.setClient(client.pid);
-		client.release();
-		plan.onEvent({type: 'client-start', pid: client.pid});
-	}
-
+	const client = startClient(argv, ready, plan, guardian);
 	const state = {clientDone: false, ending: false, endedForServer: false, aborted: undefined as NodeJS.Signals | undefined, serverExit: undefined as LaunchResult['serverExit']};
 	let forceKill: NodeJS.Timeout | undefined;
 	const endClient = (signal: NodeJS.Signals) => {
@@ -95,6 +84,23 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 		clearTimeout(forceKill);
 		plan.signal?.removeEventListener('abort', onAbort);
 	}
+}
+
+/** Spawn the client with the live URLs; the guardian learns its pid before it may run. */
+function startClient(argv: readonly [string, ...string[]], ready: readonly ReadyInfo[], plan: ResolvedOptions, guardian: Guardian): RunningClient {
+	if (plan.client[0].includes('{')) {
+		checkClient(argv[0], plan); // The command came from a placeholder: check it now it is known.
+	}
+
+	const urls = ready.map(info => info.url);
+	const client = runClient(argv, {cwd: plan.cwd, env: {...plan.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
+	if (client.pid !== undefined) {
+		guardian.setClient(client.pid);
+		client.release();
+		plan.onEvent({type: 'client-start', pid: client.pid});
+	}
+
+	return client;
 }
 
 /** While the client runs: report each server's death once; `onDeath` decides what else happens. */

@@ -122,67 +122,63 @@ export function probeOfKind(kind: ProbeKind): ProbeFunction {
  * out at once and the backoff starts over. Rejects with {@link ReadyTimeout} or the abort reason.
  */
 export async function waitForEndpoint(url: URL, plan: WaitPlan): Promise<ReadyInfo> {
-	const start = performance.now();
-	const deadline = start + plan.timeoutMs;
+	const wait: WaitState = {start: performance.now(), deadline: performance.now() + plan.timeoutMs, attempts: 0, failuresInRow: 0, lastError: undefined, wakes: wakeSource(plan.wake)};
 	const lookup = cachedLookup();
-	const wakes = wakeSource(plan.wake);
-	let attempts = 0;
-	let failuresInRow = 0;
-	let lastError: Error | undefined;
 	try {
 		return await pRetry(async () => {
-			attempts++;
-			wakes.clear();
+			wait.attempts++;
+			wait.wakes.clear();
 			const answer = await plan.probe(url, {
 				// Bounded by its own timeout, the wait's deadline and the caller's abort signal:
 				// a server that accepts and never answers cannot hold the wait past either.
-				timeoutMs: Math.max(1, Math.min(plan.schedule.probeTimeoutMs, deadline - performance.now())),
+				timeoutMs: Math.max(1, Math.min(plan.schedule.probeTimeoutMs, wait.deadline - performance.now())),
 				lookup,
 				...(plan.signal ? {signal: plan.signal} : {}),
 				...(plan.headers ? {headers: plan.headers} : {}),
 				...(plan.insecure ? {insecure: true} : {}),
 			});
-			return {...answer, url: url.href, elapsedMs: performance.now() - start, attempts};
+			return {...answer, url: url.href, elapsedMs: performance.now() - wait.start, attempts: wait.attempts};
 		}, {
 			retries: Number.POSITIVE_INFINITY,
 			minTimeout: 0,
 			maxTimeout: 0,
 			maxRetryTime: plan.timeoutMs,
 			...(plan.signal ? {signal: plan.signal} : {}),
-			async onFailedAttempt({error}) {
-				if (!(error instanceof ProbeError)) {
-					throw error; // Not "not listening yet": a bug or a bad option; never spin on it.
-				}
-
-				if (attempts === 1 && plan.probe === httpProbe) {
-					setImmediate(() => void warmUpHttp());
-				}
-
-				lastError = keepTelling(lastError, error, deadline - performance.now() < plan.schedule.probeTimeoutMs);
-				plan.onFailedProbe?.(error, attempts);
-				if (wakes.woken()) {
-					failuresInRow = 0; // The server printed while this probe ran: probe again at once.
-					return;
-				}
-
-				const pause = Math.min(pauseAfter(failuresInRow++, performance.now() - start, plan.schedule), deadline - performance.now());
-				if (await wakes.sleep(pause, plan.signal)) {
-					failuresInRow = 0; // Cut short by the server printing: the backoff starts over.
-				}
-			},
+			onFailedAttempt: async ({error}) => afterFailure(error, plan, wait),
 		});
 	} catch (error) {
 		if (plan.signal?.aborted) {
 			throw plan.signal.reason;
 		}
 
-		if (error instanceof ProbeError) {
-			throw new ReadyTimeout(url, plan.timeoutMs, performance.now() - start, attempts, lastError ?? error);
-		}
-
-		throw error;
+		throw error instanceof ProbeError ? new ReadyTimeout(url, plan.timeoutMs, performance.now() - wait.start, wait.attempts, wait.lastError ?? error) : error;
 	} finally {
-		wakes.stop();
+		wait.wakes.stop();
+	}
+}
+
+type WaitState = {start: number; deadline: number; attempts: number; failuresInRow: number; lastError: Error | undefined; wakes: ReturnType<typeof wakeSource>};
+
+/** Between two attempts: keep what the failure said, then pause (a wake cuts the pause short and restarts the backoff). */
+async function afterFailure(error: Error, plan: WaitPlan, wait: WaitState): Promise<void> {
+	if (!(error instanceof ProbeError)) {
+		throw error; // Not "not listening yet": a bug or a bad option; never spin on it.
+	}
+
+	if (wait.attempts === 1 && plan.probe === httpProbe) {
+		setImmediate(() => void warmUpHttp());
+	}
+
+	wait.lastError = keepTelling(wait.lastError, error, wait.deadline - performance.now() < plan.schedule.probeTimeoutMs);
+	plan.onFailedProbe?.(error, wait.attempts);
+	if (wait.wakes.woken()) {
+		wait.failuresInRow = 0; // The server printed while this probe ran: probe again at once.
+		return;
+	}
+
+	const pause = Math.min(pauseAfter(wait.failuresInRow++, performance.now() - wait.start, plan.schedule), wait.deadline - performance.now());
+	if (await wait.wakes.sleep(pause, plan.signal)) {
+		wait.failuresInRow = 0; // Cut short by the server printing: the backoff starts over.
 	}
 }
 
