@@ -1,15 +1,14 @@
 import {LaunchError} from './errors.js';
-import {type LaunchResult, runClientPhase} from './launch/client-phase.js';
+import type {LaunchResult, PreparedClient} from './launch/client-phase.js';
 import {checkClient} from './launch/check-client.js';
-import {gateAll} from './launch/gate-all.js';
 import {abortSignalName, messages} from './launch/messages.js';
 import {preflight} from './launch/preflight.js';
 import {placeholderServer, placeServers, type ServerRecord} from './launch/server-record.js';
-import {stopServer} from './launch/teardown.js';
-import {startGuardian} from './lifecycle/guardian.js';
+import {defaults} from './defaults.js';
+import {type Guardian, startGuardian} from './lifecycle/guardian.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
 import {openServerLogFile} from './server/server-log.js';
-import {startServer} from './server/start-server.js';
+import {spawnServer} from './server/spawn-server.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
 import {fillArgv, usesPlaceholder} from './workflow/placeholders.js';
 
@@ -34,41 +33,78 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	checkClient(plan.client[0], plan);
 	plan.signal?.throwIfAborted();
 	const log = plan.serverLog === undefined ? undefined : openServerLogFile(plan.serverLog);
-	// One guardian for the whole launch, started before anything it guards, and told about
-	// each thing (temp dir, server groups, the client) before that thing can outlive us.
-	const guardian = startGuardian(plan.killTimeoutMs);
-	let records: ServerRecord[] = [];
-	let mcpConfig: McpConfigFile | undefined;
-	try {
-		mcpConfig = usesPlaceholder(plan.client, '{mcp-config}') ? new McpConfigFile() : undefined;
-		if (mcpConfig) {
-			guardian.setTempDir(mcpConfig.directory);
-		}
+	const wantsConfig = usesPlaceholder(plan.client, '{mcp-config}');
+	if (wantsConfig) {
+		McpConfigFile.check();
+	}
 
+	let records: ServerRecord[] = [];
+	let guardian: Guardian | undefined;
+	let mcpConfig: McpConfigFile | undefined;
+	let later: Promise<typeof import('./launch/after-spawn.js')> | undefined;
+	let prepared: PreparedClient | undefined;
+	try {
 		records = await placeServers(plan);
 		await preflight(records, plan);
 		throwIfAborted(plan.signal);
+		// The servers first, each shell held until the guardian knows its group (if mcp-launch
+		// dies before, the shell reads EOF and never runs the command); then the guardian, told
+		// about every group and the temp directory before anything is released.
 		for (const record of records.filter(item => !item.reused)) {
-			record.process = startServer({command: record.command, cwd: plan.cwd, env: record.env, log, evidenceSource: plan.evidenceSource, onLogFailure: message => plan.logger.warn({server: record.name}, message)}, guardian);
-			plan.logger.debug({server: record.name, pid: record.process.pid, guardian: guardian.pid, command: record.command}, messages.started(record, record.process.pid));
+			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, evidenceSource: plan.evidenceSource, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
 		}
 
+		guardian = startGuardian(plan.killTimeoutMs);
+		mcpConfig = started(records, guardian, wantsConfig);
+		for (const record of records.filter(item => item.process)) {
+			record.process!.release();
+			plan.logger.debug({server: record.name, pid: record.process!.pid, guardian: guardian.pid, command: record.command}, messages.started(record, record.process!.pid));
+		}
+
+		later = import('./launch/after-spawn.js'); // Loads while the servers boot.
+		const {gateAll, prepareClient, runClientPhase} = await later;
+		prepared = prepareClient(clientArgv(records, plan, mcpConfig?.path, false), records.map(record => record.url.href), plan, guardian);
 		await gateAll(records, plan);
 		const argv = clientArgv(records, plan, mcpConfig?.path);
 		mcpConfig?.write(records.map(record => ({name: record.name, url: record.ready!.url, ...(Object.keys(plan.headers).length > 0 ? {headers: plan.headers} : {})})));
-		return await runClientPhase(records, argv, plan, guardian);
+		return await runClientPhase(records, argv, plan, guardian, prepared);
 	} finally {
-		await Promise.all(records.map(async record => stopServer(record, plan)));
+		if (prepared?.client.waiting()) {
+			prepared.client.cancel(); // Never released: its shell reads EOF and exits without running the client.
+			await prepared.client.exited;
+		}
+
+		if (records.some(record => record.process)) {
+			const {stopServer} = await (later ?? import('./launch/after-spawn.js'));
+			await Promise.all(records.map(async record => stopServer(record, plan)));
+		}
+
 		mcpConfig?.remove();
-		guardian.dismiss();
+		guardian?.dismiss();
 		log?.close();
 	}
 }
 
-/** The client's argv with the live URLs: an address-family or Host-check fix may have changed one. */
-function clientArgv(records: readonly ServerRecord[], plan: ResolvedOptions, mcpConfig: string | undefined): [string, ...string[]] {
-	const live = records.map(record => placeholderServer(record, new URL(record.ready!.url)));
-	return fillArgv(plan.client, {self: live[0]!, byName: new Map(live.map(server => [server.name, server])), mcpConfig}) as [string, ...string[]];
+/** Tell the guardian every server group, then make the {mcp-config} directory and tell it that too. */
+function started(records: readonly ServerRecord[], guardian: Guardian, wantsConfig: boolean): McpConfigFile | undefined {
+	for (const record of records) {
+		if (record.process) {
+			guardian.addGroup(record.process.pid);
+		}
+	}
+
+	const mcpConfig = wantsConfig ? new McpConfigFile() : undefined;
+	if (mcpConfig) {
+		guardian.setTempDir(mcpConfig.directory);
+	}
+
+	return mcpConfig;
+}
+
+/** The client's argv with the live URLs (an address-family or Host-check fix may change one), or the planned ones. */
+function clientArgv(records: readonly ServerRecord[], plan: ResolvedOptions, mcpConfig: string | undefined, live = true): [string, ...string[]] {
+	const values = records.map(record => placeholderServer(record, live ? new URL(record.ready!.url) : record.url));
+	return fillArgv(plan.client, {self: values[0]!, byName: new Map(values.map(server => [server.name, server])), mcpConfig}) as [string, ...string[]];
 }
 
 /** A signal that came in while nothing was started yet: stop there, as the signal asks. */

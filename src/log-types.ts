@@ -10,6 +10,8 @@ export type Logger = {
 	warn: LogFn;
 	error: LogFn;
 	isLevelEnabled?: (level: string) => boolean;
+	/** Resolves once every line logged so far is written; the client gets the terminal only after it. */
+	flush?: () => Promise<void> | void;
 };
 
 const noop: LogFn = () => {};

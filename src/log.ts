@@ -1,9 +1,10 @@
-import pino from 'pino';
+import {writeSync} from 'node:fs';
 import type {Logger} from './log-types.js';
 import {redactText} from './redact.js';
 
 export type LogFormat = 'pretty' | 'json';
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const levelValues: Record<string, number> = {debug: 20, info: 30, warn: 40, error: 50, silent: Number.POSITIVE_INFINITY};
 export type LogLevel = (typeof logLevels)[number];
 
 const prefix = 'mcp-launch: ';
@@ -36,6 +37,22 @@ export type StatusLine = {
 };
 
 type Destination = {write(text: string): unknown};
+
+/** Synchronous writes to fd 2, whole (a pipe may take a write in parts, or ask to retry). */
+const stderr: Destination = {
+	write(text: string) {
+		let buffer = Buffer.from(text);
+		while (buffer.length > 0) {
+			try {
+				buffer = buffer.subarray(writeSync(2, buffer));
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+					return; // stderr is gone: nothing to tell anyone.
+				}
+			}
+		}
+	},
+};
 
 class TerminalStatus implements StatusLine {
 	#text: string | undefined;
@@ -70,37 +87,98 @@ class TerminalStatus implements StatusLine {
 
 const noStatus: StatusLine = {set() {}, clear() {}};
 
+type Method = 'debug' | 'info' | 'warn' | 'error';
+type Pino = typeof import('pino').default;
+
+/**
+ * A logger whose pino is loaded only when asked (`load()`) or when something is logged. The
+ * launcher asks right after it spawned the server, so the ~10 ms pino costs to load are spent
+ * while the server boots, not before it starts. Calls made before pino is there are kept, in
+ * order, and written once it is; `flush()` waits for that (the launcher calls it before the
+ * client gets the terminal, so no line of ours lands on the client's screen).
+ */
+export class DeferredLogger implements Logger {
+	readonly #level: LogLevel;
+	readonly #build: (pino: Pino) => Logger;
+	#pino: Logger | undefined;
+	#queue: Array<[Method, unknown[]]> = [];
+	#loading: Promise<void> | undefined;
+
+	constructor(level: LogLevel, build: (pino: Pino) => Logger) {
+		this.#level = level;
+		this.#build = build;
+	}
+
+	readonly debug = ((...args: unknown[]) => this.#log('debug', args)) as Logger['debug'];
+	readonly info = ((...args: unknown[]) => this.#log('info', args)) as Logger['info'];
+	readonly warn = ((...args: unknown[]) => this.#log('warn', args)) as Logger['warn'];
+	readonly error = ((...args: unknown[]) => this.#log('error', args)) as Logger['error'];
+
+	isLevelEnabled(level: string): boolean {
+		return (levelValues[level] ?? 0) >= levelValues[this.#level]!;
+	}
+
+	load(): Promise<void> {
+		this.#loading ??= import('pino').then(({default: pino}) => {
+			this.#pino = this.#build(pino);
+			for (const [method, args] of this.#queue) {
+				(this.#pino[method] as (...values: unknown[]) => void)(...args);
+			}
+
+			this.#queue = [];
+		});
+		return this.#loading;
+	}
+
+	/** Resolves once every line logged so far is written (at once when pino is loaded). */
+	flush(): Promise<void> | undefined {
+		return this.#pino ? undefined : (this.#queue.length > 0 ? this.load() : undefined);
+	}
+
+	#log(method: Method, args: unknown[]): void {
+		if (!this.isLevelEnabled(method)) {
+			return;
+		}
+
+		if (this.#pino) {
+			(this.#pino[method] as (...values: unknown[]) => void)(...args);
+		} else {
+			this.#queue.push([method, args]);
+			void this.load();
+		}
+	}
+}
+
 /**
  * The CLI's logger: pino writing synchronously to stderr (fd 2), as JSON lines or as
  * short human lines. Synchronous, in-thread: no worker transport, nothing lost on exit.
  * stdout is never touched; it belongs to the client. Every line is redacted on its way out
  * (URL passwords and query values, and each of `secrets`, e.g. `--header` values): whatever
- * a message or a field holds, and at every level.
+ * a message or a field holds, and at every level. pino itself is loaded later (DeferredLogger).
  */
-export function createLogger({level, format, secrets = []}: {level: LogLevel; format: LogFormat; secrets?: readonly string[]}): {logger: Logger; status: StatusLine} {
-	const destination = pino.destination({dest: 2, sync: true});
+export function createLogger({level, format, secrets = []}: {level: LogLevel; format: LogFormat; secrets?: readonly string[]}): {logger: DeferredLogger; status: StatusLine} {
 	if (format === 'json') {
 		const json = {
 			write(line: string) {
-				destination.write(redactText(line, secrets));
+				stderr.write(redactText(line, secrets));
 			},
 		};
-		return {logger: pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json), status: noStatus};
+		return {logger: new DeferredLogger(level, pino => pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json)), status: noStatus};
 	}
 
 	const tty = process.stderr.isTTY === true;
 	// A raw mode TUI on the terminal needs \r\n to start a fresh line.
 	const eol = tty ? '\r\n' : '\n';
-	const terminal = tty ? new TerminalStatus(destination) : undefined;
+	const terminal = tty ? new TerminalStatus(stderr) : undefined;
 	const pretty = {
 		write(line: string) {
 			const text = redactText(formatPretty(JSON.parse(line) as {level: number; msg?: string}, eol), secrets);
 			if (terminal) {
 				terminal.around(text);
 			} else {
-				destination.write(text);
+				stderr.write(text);
 			}
 		},
 	};
-	return {logger: pino({level, base: null, timestamp: false}, pretty), status: terminal ?? noStatus};
+	return {logger: new DeferredLogger(level, pino => pino({level, base: null, timestamp: false}, pretty)), status: terminal ?? noStatus};
 }

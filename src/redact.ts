@@ -130,5 +130,6 @@ export function redactingLogger(logger: Logger, secrets: readonly string[] = [])
 		warn: wrap('warn'),
 		error: wrap('error'),
 		...(logger.isLevelEnabled ? {isLevelEnabled: logger.isLevelEnabled.bind(logger)} : {}),
+		...(logger.flush ? {flush: logger.flush.bind(logger)} : {}),
 	};
 }

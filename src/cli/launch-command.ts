@@ -1,6 +1,3 @@
-import yargs from 'yargs';
-import {defaults} from '../defaults.js';
-import {formatDuration} from '../duration.js';
 import {launch as launchServers} from '../launch.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
 import type {LogLevel} from '../log.js';
@@ -10,34 +7,32 @@ import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
-import {commonOptions, list, UsageError} from './shared.js';
+import {fastParse, launchFlags, type ParsedFlags} from './flags.js';
+import {commonOptions, defineFlags, list, UsageError} from './shared.js';
 
-function parse(argv: string[], version: string) {
-	return commonOptions(yargs(argv), version)
+/**
+ * argv → flags. The common run never loads yargs (fastParse: the same parser, configured the
+ * same way, on the same table); yargs parses when it has something to say (--help, an error).
+ */
+async function parse(argv: string[], version: string): Promise<ParsedFlags> {
+	const fast = fastParse(argv, launchFlags);
+	if (fast) {
+		return fast;
+	}
+
+	const {default: yargs} = await import('yargs');
+	return defineFlags(commonOptions(yargs(argv), version), launchFlags)
 		.scriptName('mcp-launch')
 		.usage('Usage: $0 --server "<command>" [options] -- <client command> [args...]\n       $0 wait <url...> [--timeout 30s]\n       $0 doctor [url] [--server "<command>"]\n\nStart an MCP server, wait until its endpoint answers HTTP, then run the client in the foreground.')
-		.option('server', {alias: 's', type: 'string', requiresArg: true, describe: 'The server command, run through /bin/sh (npm:<script> runs npm run <script>). Repeat for several servers'})
-		.option('url', {alias: 'u', type: 'string', requiresArg: true, describe: `The MCP endpoint to gate on, one per --server [default: ${defaults.url}]`})
-		.option('port', {alias: 'p', type: 'string', requiresArg: true, describe: 'A port for the server (PORT and {port}): a number, or auto for a free one. The default URL follows it'})
-		.option('name', {type: 'string', requiresArg: true, describe: 'A name for the server: messages, {url:NAME}, {mcp-config}'})
-		.option('from', {type: 'string', requiresArg: true, describe: 'Take the URL from a client config: <file>:<name> (.mcp.json, .cursor/mcp.json, .vscode/mcp.json)'})
-		.option('timeout', {type: 'string', requiresArg: true, describe: `Readiness budget: 500ms, 30s, 2m (a bare number means seconds) [default: ${formatDuration(defaults.timeoutMs)}]`})
-		.option('kill-timeout', {type: 'string', requiresArg: true, describe: `Grace between SIGTERM and SIGKILL at teardown [default: ${formatDuration(defaults.killTimeoutMs)}]`})
-		.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or a full MCP initialize handshake'})
-		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable; never logged)'})
-		.option('on-server-exit', {type: 'string', requiresArg: true, choices: ['warn', 'exit'], default: defaults.onServerExit, describe: 'If a server dies while the client runs: warn, or exit (end the client, exit 125)'})
-		.option('reuse', {type: 'boolean', describe: 'If the endpoint already answers before the server is started, use it (and leave it running) instead of exiting 125'})
-		.option('strict', {type: 'boolean', describe: 'Fail (exit 125) instead of warning when the endpoint answers like a wrong URL (404, 3xx, 401, 403/421, 5xx)'})
-		.option('server-log', {type: 'string', requiresArg: true, describe: 'Also append everything the server prints to this file'})
-		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified (default: probe it without them)'})
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
 		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config {mcp-config}', 'A free port, and a generated config for Claude Code')
 		.example('$0 -s npm:dev -u http://127.0.0.1:8080/mcp -- cursor .', 'An npm script on another port')
 		.epilogue('Placeholders in the server command and the client\'s arguments: {port} {url} {host} (also {url:NAME}), and {mcp-config} for the client. Exit codes: the client\'s own (128+N if it died of signal N); 2 usage; 124 not ready in time; 125 server exited before ready; 126/127 client not executable/not found; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.')
-		.parseSync();
+		.parseSync() as ParsedFlags;
 }
 
-type Parsed = ReturnType<typeof parse>;
+type Parsed = ParsedFlags;
+const text = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
 
 /** A --port value as the library takes it: the library checks it (one validator, in option-values.ts). */
 function portOf(text: string): number | 'auto' {
@@ -102,6 +97,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 			try {
 				const result = await launch({...options, signal, logger, onEvent(event) {
 					if (event.type === 'waiting') {
+						void logger.load(); // The servers are spawned: load pino while they boot.
 						progress.waiting(event.urls);
 					} else if (event.type === 'ready') {
 						progress.ready(event.url);
@@ -124,11 +120,11 @@ function launchOptions(parsed: Parsed, level: LogLevel, source: EvidenceSource |
 	return {
 		servers: serverSpecs(parsed),
 		client: [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)],
-		...(parsed.timeout === undefined ? {} : {timeout: parsed.timeout}),
-		...(parsed['kill-timeout'] === undefined ? {} : {killTimeout: parsed['kill-timeout']}),
+		...(parsed.timeout === undefined ? {} : {timeout: text(parsed.timeout)!}),
+		...(parsed['kill-timeout'] === undefined ? {} : {killTimeout: text(parsed['kill-timeout'])!}),
 		probe: parsed.probe as 'http' | 'tcp' | 'mcp',
 		headers: parseHeaders(list(parsed.header)),
-		...(parsed['server-log'] === undefined ? {} : {serverLog: parsed['server-log']}),
+		...(parsed['server-log'] === undefined ? {} : {serverLog: text(parsed['server-log'])!}),
 		reuse: parsed.reuse === true,
 		strict: parsed.strict === true,
 		insecure: parsed.insecure === true,

@@ -1,21 +1,21 @@
 import {isLaunchError} from '../errors.js';
 import {exitCodeOf, exitCodes, signalExitCode} from '../exit-codes.js';
 import type {Logger} from '../log-types.js';
-import {createLogger, type LogFormat, type LogLevel, type StatusLine} from '../log.js';
+import {createLogger, type DeferredLogger, type LogFormat, type LogLevel, type StatusLine} from '../log.js';
 import {checkSingles, isUsageError, logLevelOf, usage} from './shared.js';
 
 /** What a command's run gets: its logger and level, the terminal status line, and the signal that stops it. */
-export type CommandContext = {logger: Logger; level: LogLevel; status: StatusLine; signal: AbortSignal};
+export type CommandContext = {logger: DeferredLogger; level: LogLevel; status: StatusLine; signal: AbortSignal};
 
 /** The flags every command has (commonOptions in shared.ts). */
-type CommonFlags = {help?: unknown; version?: unknown; 'log-level'?: unknown; 'log-format'?: unknown; quiet?: unknown; verbose?: unknown};
+type CommonFlags = Record<string, unknown>;
 
 /** One subcommand: flags to a typed input, then one library call. */
 export type Command<Flags extends CommonFlags, Input> = {
 	/** `mcp-launch`, `mcp-launch wait`: names the command in usage messages. */
 	name: string;
 	/** argv to flags (yargs); throws a UsageError on an unknown flag or a bad choice. */
-	flags(argv: string[]): Flags;
+	flags(argv: string[]): Flags | Promise<Flags>;
 	/** The flags that take a value and may be given only once (besides the logging flags). */
 	singles: readonly string[];
 	/** Flags to the checked input of the library call; throws a UsageError or OptionError on bad input. */
@@ -36,7 +36,7 @@ export type Command<Flags extends CommonFlags, Input> = {
 export async function runCommand<Flags extends CommonFlags, Input>(command: Command<Flags, Input>, argv: string[]): Promise<number> {
 	let opened: {input: Input; level: LogLevel; format: LogFormat} | undefined;
 	try {
-		opened = open(command, argv);
+		opened = await open(command, argv);
 	} catch (error) {
 		if (isUsageError(error)) {
 			return usage(error.message, command.name);
@@ -69,6 +69,7 @@ export async function runCommand<Flags extends CommonFlags, Input>(command: Comm
 	} catch (error) {
 		return failureCode(error, logger, command.name, controller.signal);
 	} finally {
+		await logger.flush();
 		for (const signal of signals) {
 			process.off(signal, onSignal);
 		}
@@ -76,8 +77,8 @@ export async function runCommand<Flags extends CommonFlags, Input>(command: Comm
 }
 
 /** Parse, check the once-only flags, read the log level, build the input: all before anything starts. */
-function open<Flags extends CommonFlags, Input>(command: Command<Flags, Input>, argv: string[]): {input: Input; level: LogLevel; format: LogFormat} | undefined {
-	const flags = command.flags(argv);
+async function open<Flags extends CommonFlags, Input>(command: Command<Flags, Input>, argv: string[]): Promise<{input: Input; level: LogLevel; format: LogFormat} | undefined> {
+	const flags = await command.flags(argv);
 	if (flags.help || flags.version) {
 		return undefined;
 	}

@@ -1,7 +1,7 @@
 import type {Argv} from 'yargs';
 import {exitCodes} from '../exit-codes.js';
-import {logLevels} from '../log.js';
 import {defaults} from '../defaults.js';
+import {commonFlags, type FlagTable, logLevelChoices, parserConfiguration} from './flags.js';
 import {OptionError, oneLine, shown} from '../option-error.js';
 import {redactText} from '../redact.js';
 
@@ -73,12 +73,7 @@ export function rewordYargsMessage(message: string): string {
 
 /** The settings every command shares: failing as a usage error, help, version, logging flags. */
 export function commonOptions<T>(parser: Argv<T>, version: string) {
-	return parser
-		.parserConfiguration({'halt-at-non-option': true, 'populate--': true, 'boolean-negation': false})
-		.option('log-level', {type: 'string', requiresArg: true, choices: logLevels, describe: 'debug, info, warn, error or silent [default: info]'})
-		.option('log-format', {type: 'string', requiresArg: true, choices: ['pretty', 'json'], default: defaults.logFormat, describe: 'Human lines or JSON lines on stderr'})
-		.option('quiet', {alias: 'q', type: 'boolean', describe: 'Only warnings and errors (--log-level warn)'})
-		.option('verbose', {alias: 'v', type: 'boolean', describe: 'Debug details, and the server\'s output until the client starts'})
+	return defineFlags(parser.parserConfiguration({...parserConfiguration}), commonFlags)
 		.conflicts('quiet', 'verbose')
 		.strictOptions()
 		.help('help')
@@ -91,6 +86,16 @@ export function commonOptions<T>(parser: Argv<T>, version: string) {
 		.fail((message, error) => {
 			throw new UsageError(rewordYargsMessage(error?.message ?? message));
 		});
+}
+
+/** Declare a table of flags (flags.ts) to yargs. */
+export function defineFlags<T>(parser: Argv<T>, table: FlagTable): Argv<T> {
+	let result = parser;
+	for (const [name, spec] of Object.entries(table)) {
+		result = result.option(name, {...spec, choices: spec.choices ? [...spec.choices] : undefined}) as Argv<T>;
+	}
+
+	return result;
 }
 
 /** A flag that may be repeated, as a list. */
@@ -131,6 +136,6 @@ export function checkSingles(parsed: Record<string, unknown>, flags: readonly st
 	}
 }
 
-export function logLevelOf(parsed: {'log-level'?: unknown; quiet?: unknown; verbose?: unknown}): (typeof logLevels)[number] {
-	return (single(parsed['log-level'], 'log-level') as (typeof logLevels)[number] | undefined) ?? (parsed.quiet ? 'warn' : (parsed.verbose ? 'debug' : defaults.logLevel));
+export function logLevelOf(parsed: {'log-level'?: unknown; quiet?: unknown; verbose?: unknown}): (typeof logLevelChoices)[number] {
+	return (single(parsed['log-level'], 'log-level') as (typeof logLevelChoices)[number] | undefined) ?? (parsed.quiet ? 'warn' : (parsed.verbose ? 'debug' : defaults.logLevel));
 }

@@ -18,6 +18,10 @@ export type RunningClient = {
 	readonly exited: Promise<ClientExit>;
 	/** Let the client run (see runClient). */
 	release(): void;
+	/** The client is not wanted after all: its shell reads EOF and exits 0 without running it. */
+	cancel(): void;
+	/** True while the shell still waits for release() or cancel(). */
+	waiting(): boolean;
 	/** Send a signal to the client and every descendant it has now. */
 	kill(signal: NodeJS.Signals): void;
 	/**
@@ -63,12 +67,19 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 	});
 
 	const signalled = new Map<number, ProcessRef>();
+	let held = true;
 	return {
 		pid: subprocess.pid,
 		exited,
 		release() {
+			held = false;
 			go?.end('go\n');
 		},
+		cancel() {
+			held = false;
+			go?.end();
+		},
+		waiting: () => held && subprocess.exitCode === null && subprocess.signalCode === null,
 		kill(signal) {
 			if (subprocess.pid === undefined) {
 				return;

@@ -29,14 +29,15 @@ export type LaunchResult = {
  * the client for it with `--on-server-exit exit`) and forward an abort to the client as a
  * signal. The client's tree is ended with it; what ignores SIGTERM is SIGKILLed.
  */
-export async function runClientPhase(records: readonly ServerRecord[], argv: readonly [string, ...string[]], plan: ResolvedOptions, guardian: Guardian): Promise<LaunchResult> {
+export async function runClientPhase(records: readonly ServerRecord[], argv: readonly [string, ...string[]], plan: ResolvedOptions, guardian: Guardian, prepared?: PreparedClient): Promise<LaunchResult> {
 	if (plan.signal?.aborted) {
 		const signal = abortSignalName(plan.signal.reason);
 		throw new LaunchError('ABORTED', `${messages.interrupted(signal, 'before the client started')}; stopped`, {details: {signal}});
 	}
 
 	const ready = records.map(record => record.ready!);
-	const client = startClient(argv, ready, plan, guardian);
+	await plan.logger.flush?.(); // Our lines first: then the terminal is the client's.
+	const client = startClient(argv, ready, plan, guardian, prepared);
 	const state = {clientDone: false, ending: false, endedForServer: false, aborted: undefined as NodeJS.Signals | undefined, serverExit: undefined as LaunchResult['serverExit']};
 	let forceKill: NodeJS.Timeout | undefined;
 	const endClient = (signal: NodeJS.Signals) => {
@@ -87,13 +88,20 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 }
 
 /** Spawn the client with the live URLs; the guardian learns its pid before it may run. */
-function startClient(argv: readonly [string, ...string[]], ready: readonly ReadyInfo[], plan: ResolvedOptions, guardian: Guardian): RunningClient {
+function startClient(argv: readonly [string, ...string[]], ready: readonly ReadyInfo[], plan: ResolvedOptions, guardian: Guardian, prepared: PreparedClient | undefined): RunningClient {
 	if (plan.client[0].includes('{')) {
 		checkClient(argv[0], plan); // The command came from a placeholder: check it now it is known.
 	}
 
 	const urls = ready.map(info => info.url);
-	const client = runClient(argv, {cwd: plan.cwd, env: {...plan.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')}});
+	// The client forked while the servers booted, if it is still waiting and the live URLs are
+	// the planned ones (an address-family or Host-check fix changes them): no fork now.
+	const forked = prepared?.client.waiting() && prepared.key === clientKey(argv, urls) ? prepared.client : undefined;
+	if (prepared && !forked) {
+		prepared.client.cancel();
+	}
+
+	const client = forked ?? runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
 	if (client.pid !== undefined) {
 		guardian.setClient(client.pid);
 		client.release();
@@ -101,6 +109,33 @@ function startClient(argv: readonly [string, ...string[]], ready: readonly Ready
 	}
 
 	return client;
+}
+
+/** A client forked while the servers boot, held until they are ready (see prepareClient). */
+export type PreparedClient = {client: RunningClient; key: string};
+
+const clientEnv = (plan: ResolvedOptions, urls: readonly string[]) => ({...plan.env, MCP_SERVER_URL: urls[0], MCP_SERVER_URLS: urls.join(' ')});
+const clientKey = (argv: readonly string[], urls: readonly string[]) => JSON.stringify([argv, urls]);
+
+/**
+ * Fork the client while the servers boot, with the URLs planned for them: its /bin/sh waits
+ * for a line, then execs the client (see runClient). At readiness that saves the fork of this
+ * whole Node process, the one expensive step between "the server answered" and "the client
+ * runs". The guardian knows its pid at once. A client command that is itself a placeholder
+ * is not forked early (it is checked once known).
+ */
+export function prepareClient(argv: readonly [string, ...string[]], urls: readonly string[], plan: ResolvedOptions, guardian: Guardian): PreparedClient | undefined {
+	if (plan.client[0].includes('{')) {
+		return undefined;
+	}
+
+	const client = runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	if (client.pid === undefined) {
+		return undefined;
+	}
+
+	guardian.setClient(client.pid);
+	return {client, key: clientKey(argv, urls)};
 }
 
 /** While the client runs: report each server's death once; `onDeath` decides what else happens. */

@@ -1,6 +1,3 @@
-import {checkPortFree} from '../diagnose/preflight.js';
-import {formatDiagnosis} from '../diagnose/format.js';
-import {listeners} from '../diagnose/port-owner.js';
 import {LaunchError} from '../errors.js';
 import type {ResolvedOptions} from '../options.js';
 import type {ServerRecord} from './server-record.js';
@@ -10,16 +7,23 @@ import type {ServerRecord} from './server-record.js';
  * the gate and the client would talk to it). With `reuse`, an endpoint that already answers
  * is used as it is (`record.reused`). Ports picked with `auto` were free a moment ago and
  * are not checked. One bounded connect per address; /proc or lsof only when one answered.
+ * The checking code loads only when a port is to be checked.
  */
 export async function preflight(records: readonly ServerRecord[], plan: ResolvedOptions): Promise<void> {
-	const found = await Promise.all(records.map(async record => (record.autoPort ? undefined : checkPortFree(record.url, {
+	const checked = records.filter(record => !record.autoPort);
+	if (checked.length === 0) {
+		return;
+	}
+
+	const [{checkPortFree}, {formatDiagnosis}, {listeners}] = await Promise.all([import('../diagnose/preflight.js'), import('../diagnose/format.js'), import('../diagnose/port-owner.js')]);
+	const found = await Promise.all(checked.map(async record => checkPortFree(record.url, {
 		headers: plan.headers,
 		insecure: plan.insecure,
 		findListeners: port => listeners(port, {source: plan.evidenceSource}),
 		...(plan.signal ? {signal: plan.signal} : {}),
-	}))));
+	})));
 	for (const [index, taken] of found.entries()) {
-		const record = records[index]!;
+		const record = checked[index]!;
 		if (taken?.answerStatus !== undefined && plan.reuse) {
 			record.reused = {status: taken.answerStatus};
 		} else if (taken) {

@@ -24,7 +24,12 @@ export class McpConfigFile {
 	readonly directory: string;
 	readonly path: string;
 
-	/** Throws {@link OptionError} (up front, before anything starts) when the temp directory cannot be made. */
+	/** Up front, before anything starts: throws {@link OptionError} when no temp directory can be made. */
+	static check(): void {
+		new McpConfigFile().remove();
+	}
+
+	/** Throws {@link OptionError} when the temp directory cannot be made. */
 	constructor() {
 		const parent = tmpdir();
 		try {
