@@ -82,10 +82,14 @@ matrixTest(
 		const snap = setInterval(() => {
 			for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
 		}, 50);
+		t.after(() => clearInterval(snap)); // A failed assertion must not leave the timer holding the file open.
 		cleanupRun(t, run, () => tree);
 		// The server is started and not listening yet; the client must not have been started.
 		await waitFor(() => tree.some((p) => p.argv.includes(SLOW_BOOT)), {timeoutMs: 20_000, what: 'the slow server to start'});
-		assert.ok(!tree.some((p) => p.argv.some((word) => word.endsWith('claude'))), 'Claude Code waits for the gate');
+		// mcp-launch forks the client's shell stub during the wait (held on a pipe, it has run nothing:
+		// its argv names claude only as what it will exec); no process may have exec'd Claude Code yet.
+		const heldStub = (p: ProcInfo) => p.argv[0] === '/bin/sh' && p.argv[3] === 'mcp-launch-client';
+		assert.ok(!tree.some((p) => !heldStub(p) && p.argv.some((word) => word.endsWith('claude'))), 'Claude Code waits for the gate');
 		writeFileSync(go, '');
 		const result = await run.exited;
 		clearInterval(snap);
@@ -110,6 +114,7 @@ matrixTest(
 			const snap = setInterval(() => {
 				for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
 			}, 50);
+			t.after(() => clearInterval(snap)); // A failed assertion must not leave the timer holding the file open.
 			cleanupRun(t, run, () => tree);
 			const result = await run.exited;
 			clearInterval(snap);
