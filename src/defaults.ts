@@ -50,10 +50,14 @@ export const backoff = {
 	/** Delay after the first failed probe. */
 	minTimeoutMs: 5,
 	factor: 1.5,
-	/** Longest delay between two probes in the first phase. */
-	maxTimeoutMs: 15,
-	/** When the second phase starts, counted from the start of the wait. */
-	slowAfterMs: 6_000,
+	/** Longest delay between two probes in the first phase (a silent server is seen within ~10 ms of listen()). */
+	maxTimeoutMs: 10,
+	/**
+	 * When the second phase starts, counted from the start of the wait. Most servers are up (or
+	 * print, which wakes a probe at once) well before; a silent one that boots longer costs up
+	 * to slowMaxTimeoutMs of latency, and far less CPU while it boots (BENCHMARKS.md).
+	 */
+	slowAfterMs: 3_000,
 	/** Longest delay between two probes in the second phase. */
 	slowMaxTimeoutMs: 100,
 	/** One probe may take at most this long (a server that accepts but never answers). */

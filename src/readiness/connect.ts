@@ -1,5 +1,5 @@
 import net from 'node:net';
-import {type ProbeAnswer, type ProbeOptions, quietError} from './probe-types.js';
+import {type ProbeAnswer, type ProbeError, type ProbeOptions, quietError} from './probe-types.js';
 
 /**
  * One bound for a whole probe: its own timeout and the caller's abort signal, as one signal
@@ -37,22 +37,14 @@ export function portOf(url: URL): number {
 }
 
 /**
- * Open a TCP connection to the URL's host and port. This is all a probe costs while the
- * server is not listening yet (a refused connect), so nothing of HTTP is set up before it.
- * Bounded by `options.timeoutMs` and `options.signal`.
+ * Open a TCP connection to the URL's host and port, bounded by `timeoutMs` (the lookup
+ * included) and `signal`. This is all a probe costs while the server is not listening yet (a
+ * refused connect, hundreds per wait), so it is kept lean: one timer, one abort listener.
  */
-export async function connectTcp(url: URL, options: ProbeOptions): Promise<net.Socket> {
-	const bound = probeBound(options.timeoutMs, options.signal);
-	try {
-		return await openSocket(url, options, bound.signal);
-	} finally {
-		bound.done();
-	}
-}
-
-export function openSocket(url: URL, options: ProbeOptions, signal: AbortSignal): Promise<net.Socket> {
-	if (signal.aborted) {
-		return Promise.reject(signal.reason as Error);
+export function connectTcp(url: URL, options: ProbeOptions): Promise<net.Socket> {
+	const {signal} = options;
+	if (signal?.aborted) {
+		return Promise.reject(quietError('ABORT_ERR', 'aborted'));
 	}
 
 	return new Promise((resolve, reject) => {
@@ -61,29 +53,24 @@ export function openSocket(url: URL, options: ProbeOptions, signal: AbortSignal)
 			port: portOf(url),
 			...(options.address === undefined && options.lookup ? {lookup: options.lookup} : {}),
 		});
-		const settle = () => {
-			signal.removeEventListener('abort', onAbort);
+		const finish = (error?: ProbeError) => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
 			socket.removeListener('error', onError);
+			if (error) {
+				socket.destroy();
+				reject(error);
+			} else {
+				resolve(socket);
+			}
 		};
 
-		const onAbort = () => {
-			settle();
-			socket.destroy();
-			reject(signal.reason as Error);
-		};
-
-		const onError = (error: NodeJS.ErrnoException) => {
-			settle();
-			socket.destroy();
-			reject(quietError(error.code ?? 'ECONNECT', error.message, error));
-		};
-
-		signal.addEventListener('abort', onAbort, {once: true});
+		const onAbort = () => finish(quietError('ABORT_ERR', 'aborted'));
+		const onError = (error: NodeJS.ErrnoException) => finish(quietError(error.code ?? 'ECONNECT', error.message, error));
+		const timer = setTimeout(() => finish(quietError('ETIMEDOUT', `no connection within ${Math.round(options.timeoutMs)} ms`)), Math.max(1, options.timeoutMs));
+		signal?.addEventListener('abort', onAbort, {once: true});
 		socket.once('error', onError);
-		socket.once('connect', () => {
-			settle();
-			resolve(socket);
-		});
+		socket.once('connect', () => finish());
 	});
 }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type tls from 'node:tls';
-import {hostOf, openSocket, probeBound} from './connect.js';
+import {connectTcp, hostOf, probeBound} from './connect.js';
 import {type ProbeAnswer, ProbeError, type ProbeOptions, quietError} from './probe-types.js';
 
 export {connectTcp, hostOf, portOf, probeBound, tcpProbe} from './connect.js';
@@ -32,12 +32,14 @@ export function isCertificateError(error: unknown): boolean {
  */
 export async function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswer> {
 	const start = performance.now();
-	const bound = probeBound(options.timeoutMs, options.signal);
+	const hasHeaders = options.headers !== undefined && Object.keys(options.headers).length > 0;
+	const verify = url.protocol === 'https:' && hasHeaders && options.insecure !== true;
+	const first = await connectTcp(url, options); // Refused: the common case ends here, cheaply.
+	// Connected: from here one bound covers TLS, request and answer, with what is left of the timeout.
+	const bound = probeBound(options.timeoutMs - (performance.now() - start), options.signal);
 	try {
-		const hasHeaders = options.headers !== undefined && Object.keys(options.headers).length > 0;
-		const verify = url.protocol === 'https:' && hasHeaders && options.insecure !== true;
 		try {
-			return await exchange(url, options, bound.signal, start, {verify, headers: options.headers});
+			return await exchange(url, first, bound.signal, start, {verify, headers: options.headers});
 		} catch (error) {
 			if (!verify || !isCertificateError(error)) {
 				throw error;
@@ -45,7 +47,8 @@ export async function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswe
 
 			// Up, but not trusted: ask again without the user's headers, for readiness only.
 			const code = (error as ProbeError).code;
-			const answer = await exchange(url, options, bound.signal, start, {verify: false, headers: undefined});
+			const again = await connectTcp(url, {...options, signal: bound.signal, timeoutMs: Math.max(1, options.timeoutMs - (performance.now() - start))});
+			const answer = await exchange(url, again, bound.signal, start, {verify: false, headers: undefined});
 			return {...answer, headersWithheld: {reason: 'unverified-tls', code}};
 		}
 	} finally {
@@ -53,8 +56,7 @@ export async function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswe
 	}
 }
 
-async function exchange(url: URL, options: ProbeOptions, signal: AbortSignal, start: number, how: {verify: boolean; headers: Record<string, string> | undefined}): Promise<ProbeAnswer> {
-	const socket = await openSocket(url, options, signal);
+async function exchange(url: URL, socket: net.Socket, signal: AbortSignal, start: number, how: {verify: boolean; headers: Record<string, string> | undefined}): Promise<ProbeAnswer> {
 	// TLS is loaded only for https URLs: it costs start-up time for everybody else.
 	const secure = url.protocol === 'https:' ? await import('node:tls') : undefined;
 	const transport = secure ? await import('node:https') : http;
