@@ -32,11 +32,12 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 	const plan = resolveOptions(options);
 	checkClient(plan.client[0], plan);
 	plan.signal?.throwIfAborted();
-	const log = plan.serverLog === undefined ? undefined : openServerLogFile(plan.serverLog);
 	const wantsConfig = usesPlaceholder(plan.client, '{mcp-config}');
 	if (wantsConfig) {
 		McpConfigFile.check();
 	}
+
+	const log = plan.serverLog === undefined ? undefined : openServerLogFile(plan.serverLog);
 
 	let records: ServerRecord[] = [];
 	let guardian: Guardian | undefined;

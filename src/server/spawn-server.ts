@@ -5,8 +5,12 @@ import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import type {EvidenceSource} from '../platform.js';
 
-/** At most one activity notice per this period while output streams in. */
-const activityEveryMs = 50;
+/**
+ * At most one activity notice per this period while output streams in: a flood costs at most
+ * ~100 probes a second, and a line printed right after another one (a banner, then
+ * "listening on …") still wakes a probe within the first phase's poll interval.
+ */
+const activityEveryMs = 10;
 
 export type ServerExit = {
 	/** Exit code, or undefined when it died of a signal. */
