@@ -86,10 +86,12 @@ matrixTest(
 		cleanupRun(t, run, () => tree);
 		// The server is started and not listening yet; the client must not have been started.
 		await waitFor(() => tree.some((p) => p.argv.includes(SLOW_BOOT)), {timeoutMs: 20_000, what: 'the slow server to start'});
-		// mcp-launch forks the client's shell stub during the wait (held on a pipe, it has run nothing:
-		// its argv names claude only as what it will exec); no process may have exec'd Claude Code yet.
-		const heldStub = (p: ProcInfo) => p.argv[0] === '/bin/sh' && p.argv[3] === 'mcp-launch-client';
-		assert.ok(!tree.some((p) => !heldStub(p) && p.argv.some((word) => word.endsWith('claude'))), 'Claude Code waits for the gate');
+		// No process may be running Claude Code yet: claude is neither the program (argv[0]) nor, run by
+		// node through its shebang, the script (argv[1]). Other processes may name it in their argv
+		// without running it: mcp-launch's client stub held on a pipe (`/bin/sh -c … claude mcp list`),
+		// and, for a moment, any child mcp-launch forks, which shows mcp-launch's own argv until it execs.
+		const runsClaude = (p: ProcInfo) => p.argv.slice(0, 2).some((word) => word.endsWith('claude'));
+		assert.ok(!tree.some(runsClaude), `Claude Code waits for the gate: ${JSON.stringify(tree.filter(runsClaude).map((p) => p.argv))}`);
 		writeFileSync(go, '');
 		const result = await run.exited;
 		clearInterval(snap);
