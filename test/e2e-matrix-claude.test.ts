@@ -9,7 +9,7 @@ import {spawn} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {FIXTURES, show, startCli, type CliResult} from './helpers/cli.js';
-import {assertTreeGone, BIN, cleanupRun, descendants, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, venvMissing, warnings} from './helpers/matrix.js';
+import {assertTreeGone, BIN, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, venvMissing, warnings, watchTree} from './helpers/matrix.js';
 import {freePort, portIsFree} from './helpers/net.js';
 import type {ProcInfo} from './helpers/soak-procs.js';
 import {waitFor} from './helpers/wait.js';
@@ -78,26 +78,21 @@ matrixTest(
 		assert.equal(added.code, 0, show(added));
 		const go = path.join(world.dir, 'booted');
 		const run = startCli(['-p', String(port), '-s', `sh ${SLOW_BOOT} ${go} mcp-server-everything streamableHttp`, '--', CLAUDE, 'mcp', 'list'], {cwd: world.cwd, env: world.env, timeoutMs: 80_000});
-		let tree: ProcInfo[] = [];
-		const snap = setInterval(() => {
-			for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
-		}, 50);
-		t.after(() => clearInterval(snap)); // A failed assertion must not leave the timer holding the file open.
-		cleanupRun(t, run, () => tree);
+		const watched = watchTree(t, run);
 		// The server is started and not listening yet; the client must not have been started.
-		await waitFor(() => tree.some((p) => p.argv.includes(SLOW_BOOT)), {timeoutMs: 20_000, what: 'the slow server to start'});
+		await waitFor(() => watched.tree().some((p) => p.argv.includes(SLOW_BOOT)), {timeoutMs: 20_000, what: 'the slow server to start'});
 		// No process may be running Claude Code yet: claude is neither the program (argv[0]) nor, run by
 		// node through its shebang, the script (argv[1]). Other processes may name it in their argv
 		// without running it: mcp-launch's client stub held on a pipe (`/bin/sh -c … claude mcp list`),
 		// and, for a moment, any child mcp-launch forks, which shows mcp-launch's own argv until it execs.
 		const runsClaude = (p: ProcInfo) => p.argv.slice(0, 2).some((word) => word.endsWith('claude'));
-		assert.ok(!tree.some(runsClaude), `Claude Code waits for the gate: ${JSON.stringify(tree.filter(runsClaude).map((p) => p.argv))}`);
+		assert.ok(!watched.tree().some(runsClaude), `Claude Code waits for the gate: ${JSON.stringify(watched.tree().filter(runsClaude).map((p) => p.argv))}`);
 		writeFileSync(go, '');
 		const result = await run.exited;
-		clearInterval(snap);
+		watched.stop();
 		assert.equal(result.code, 0, show(result));
 		assert.match(result.stdout, new RegExp(`everything: http://127\\.0\\.0\\.1:${port}/mcp \\(HTTP\\) - ✓ Connected`), show(result));
-		await assertTreeGone(tree, [run.pid]);
+		await assertTreeGone(watched.tree(), [run.pid]);
 		assert.deepEqual(warnings(result.stderr), [], `no warning on a working run\n${show(result)}`);
 		return '`✓ Connected` (alone, started at the same moment: `✗ Failed to connect`), tree gone, no warning';
 	},
@@ -112,17 +107,12 @@ matrixTest(
 		async (t) => {
 			const world = claudeWorld(t);
 			const run = startCli([...flags, '--', ...client], {cwd: world.cwd, env: world.env, timeoutMs: 80_000});
-			let tree: ProcInfo[] = [];
-			const snap = setInterval(() => {
-				for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
-			}, 50);
-			t.after(() => clearInterval(snap)); // A failed assertion must not leave the timer holding the file open.
-			cleanupRun(t, run, () => tree);
+			const watched = watchTree(t, run);
 			const result = await run.exited;
-			clearInterval(snap);
+			watched.stop();
 			assert.equal(result.code, 0, show(result));
 			assert.match(result.stdout, /py: http:\/\/127\.0\.0\.1:\d+\/mcp \(HTTP\) - ✓ Connected/, show(result));
-			await assertTreeGone(tree, [run.pid]);
+			await assertTreeGone(watched.tree(), [run.pid]);
 			const warned = warnings(result.stderr);
 			assert.deepEqual(warned, [], `no warning on a working run (got: ${warned[0]?.trim()})\n${show(result)}`);
 			return '`✓ Connected`, tree gone, no warning';

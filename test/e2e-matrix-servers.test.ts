@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {CLIENT_FIXTURE, FIXTURES, show, startCli} from './helpers/cli.js';
-import {assertTreeGone, cleanupRun, count, descendants, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, warnings, workingRunWithSdkClient} from './helpers/matrix.js';
+import {assertTreeGone, count, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, warnings, watchTree, workingRunWithSdkClient} from './helpers/matrix.js';
 import {readClientReport} from './helpers/report.js';
-import type {ProcInfo} from './helpers/soak-procs.js';
 
 saveRowsAfter(import.meta.filename);
 const SDK = 'SDK client (test/fixtures/client.js)';
@@ -54,14 +53,10 @@ matrixTest(
 		const dir = tempDir(t);
 		const report = path.join(dir, 'client.json');
 		const run = startCli(['-p', 'auto', '-s', 'playwright-mcp --port {port}', '--', process.execPath, CLIENT_FIXTURE, '--report', report], {env: matrixEnv(), cwd: dir, timeoutMs: 80_000});
-		let tree: ProcInfo[] = [];
-		const snap = setInterval(() => {
-			for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
-		}, 50);
-		cleanupRun(t, run, () => tree);
+		const watched = watchTree(t, run);
 		const result = await run.exited;
-		clearInterval(snap);
-		await assertTreeGone(tree);
+		watched.stop();
+		await assertTreeGone(watched.tree());
 		const client = readClientReport(report);
 		assert.equal(client?.error ?? null, null, `the client works on the URL it was given\n${show(result)}`);
 		assert.match(client?.url ?? '', /^http:\/\/localhost:\d+\/mcp$/, `the client got the localhost URL\n${show(result)}`);

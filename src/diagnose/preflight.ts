@@ -1,3 +1,4 @@
+import {bounds} from '../defaults.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import {type AddressResult, checkAddresses, portOf, type Resolver} from './addresses.js';
 import {addressCovers, describePortOwners, type Listener, listeners} from './port-owner.js';
@@ -75,7 +76,7 @@ export type PreflightOptions = {
  */
 export async function checkPortFree(url: URL, options: PreflightOptions = {}): Promise<PortInUse | undefined> {
 	const {results} = await checkAddresses(url, {
-		timeoutMs: options.timeoutMs ?? 500,
+		timeoutMs: options.timeoutMs ?? bounds.preflightMs,
 		...(options.headers ? {headers: options.headers} : {}),
 		...(options.insecure ? {insecure: true} : {}),
 		...(options.signal ? {signal: options.signal} : {}),

@@ -1,3 +1,4 @@
+import {bounds} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 import {groupAlive} from '../lifecycle/process-group.js';
 import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
@@ -121,7 +122,7 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid, {source}));
 	const addresses = await checkAddresses(url, {
 		// Loopback answers within a millisecond; this bound keeps the report close to --timeout.
-		timeoutMs: options.probeTimeoutMs ?? 300,
+		timeoutMs: options.probeTimeoutMs ?? bounds.reportProbeMs,
 		...(options.headers ? {headers: options.headers} : {}),
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),

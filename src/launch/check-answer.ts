@@ -1,4 +1,5 @@
 import {isIP} from 'node:net';
+import {bounds} from '../defaults.js';
 import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
 import {parseAnnounced} from '../diagnose/announced.js';
 import {type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
@@ -22,7 +23,7 @@ export type AnswerCheck = {url: string; notes: Note[]; mismatch?: {verdict: Answ
 export async function checkAnswer(record: ServerRecord, server: ServerProcess | undefined, ready: ReadyInfo, plan: ResolvedOptions): Promise<AnswerCheck> {
 	const result: AnswerCheck = {url: ready.url, notes: []};
 	if (isIP(hostOf(record.url)) === 0) {
-		const {verdict} = await checkAddresses(record.url, {timeoutMs: 500, probe: connectProbe});
+		const {verdict} = await checkAddresses(record.url, {timeoutMs: bounds.answerCheckMs, probe: connectProbe});
 		if (verdict.kind === 'split') {
 			result.notes.push({level: 'warn', fields: {server: record.name, addresses: verdict}, text: messages.finding(record, verdict.message, verdict.fix)});
 			if (verdict.firstFails && verdict.workingAddress) {

@@ -1,4 +1,5 @@
 import {type ClientExit, type RunningClient, runClient} from '../client/run-client.js';
+import {bounds} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import {exitCodes, signalExitCode} from '../exit-codes.js';
 import type {Guardian} from '../lifecycle/guardian.js';
@@ -8,9 +9,6 @@ import type {ServerExit} from '../server/spawn-server.js';
 import {checkClient} from './check-client.js';
 import {abortSignalName, messages} from './messages.js';
 import type {ServerRecord} from './server-record.js';
-
-/** How long to let a dead server's pipes drain so its last words are in the report. */
-const drainMs = 250;
 
 export type LaunchResult = {
 	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, 128+N of the abort signal, or 125 (--on-server-exit exit). */
@@ -143,7 +141,7 @@ function watchServers(records: readonly ServerRecord[], plan: ResolvedOptions, i
 	for (const record of records) {
 		const server = record.process;
 		void server?.exited.then(async exit => {
-			await server.drained(drainMs);
+			await server.drained(bounds.drainMs);
 			if (isClientDone()) {
 				return;
 			}

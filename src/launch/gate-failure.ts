@@ -1,3 +1,4 @@
+import {bounds} from '../defaults.js';
 import {type AnyLaunchError, LaunchError} from '../errors.js';
 import type {ResolvedOptions} from '../options.js';
 import {formatTail} from '../server/output-tail.js';
@@ -5,11 +6,6 @@ import type {ServerProcess} from '../server/spawn-server.js';
 import type {GateOutcome} from './gate-server.js';
 import {abortSignalName, messages} from './messages.js';
 import type {ServerRecord} from './server-record.js';
-
-/** How long to let a dead server's pipes drain so its last words are in the tail. */
-const drainMs = 250;
-/** How many tail lines go into a message. */
-const shownLines = 15;
 
 /**
  * A gate that did not end ready, as the LaunchError the user reads: the crash explained, the
@@ -19,11 +15,11 @@ const shownLines = 15;
 export async function gateFailure(record: ServerRecord, server: ServerProcess, outcome: Exclude<GateOutcome, {kind: 'ready'}>, plan: ResolvedOptions): Promise<AnyLaunchError> {
 	switch (outcome.kind) {
 		case 'exited': {
-			await server.drained(drainMs);
+			await server.drained(bounds.drainMs);
 			const [{explainCrash}, {listeners}] = await Promise.all([import('../diagnose/crash.js'), import('../diagnose/port-owner.js')]);
 			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
 			const crash = explainCrash(outcome.exit, tail, {findOccupants: port => listeners(port, {source: plan.evidenceSource})});
-			return new LaunchError('SERVER_EXITED', messages.exitedBeforeReady(record, outcome.exit, crash.reason, crash.fix, formatTail(server.tail, shownLines)), {
+			return new LaunchError('SERVER_EXITED', messages.exitedBeforeReady(record, outcome.exit, crash.reason, crash.fix, formatTail(server.tail, bounds.shownLines)), {
 				details: {server: record.name, exitCode: outcome.exit.code, signal: outcome.exit.signal, crashCause: crash.kind, ...(crash.port === undefined ? {} : {port: crash.port}), ...tail},
 			});
 		}

@@ -148,6 +148,20 @@ export function cleanupRun(t: TestContext, run: CliRun, known: () => readonly Pr
 	});
 }
 
+/**
+ * Snapshot the launcher's process tree every 50 ms (a process seen once stays in the list)
+ * until stop(); whatever the test's outcome, the timer stops and everything seen is killed.
+ */
+export function watchTree(t: TestContext, run: CliRun): {tree(): ProcInfo[]; stop(): void} {
+	let tree: ProcInfo[] = [];
+	const snap = setInterval(() => {
+		for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
+	}, 50);
+	t.after(() => clearInterval(snap));
+	cleanupRun(t, run, () => tree);
+	return {tree: () => tree, stop: () => clearInterval(snap)};
+}
+
 /** mcp-launch's warning lines (there must be none on a working run). */
 export const warnings = (stderr: string): string[] => stderr.split('\n').filter((line) => /\bwarning\b/i.test(line));
 
@@ -204,13 +218,9 @@ export async function brokenRun(t: TestContext, flags: readonly string[], option
 		cwd: dir,
 		timeoutMs: 80_000,
 	});
-	let tree: ProcInfo[] = [];
-	const snap = setInterval(() => {
-		for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
-	}, 50);
-	cleanupRun(t, run, () => tree);
+	const watched = watchTree(t, run);
 	const result = await run.exited;
-	clearInterval(snap);
-	await assertTreeGone(tree);
+	watched.stop();
+	await assertTreeGone(watched.tree());
 	return result;
 }
