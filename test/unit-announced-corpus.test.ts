@@ -77,6 +77,41 @@ const expected: Record<string, Record<number, Announcement>> = {
 	'npm-fastmcp-old.txt': {
 		1: {host: 'localhost', port: 8080, path: '/stream', listen: true},
 	},
+	// Captured from the real packages, run here (issue 20).
+	'mcp-server-chart.txt': {
+		// The second instance printed this line too, on a port it could not bind (it then exited 0).
+		1: {host: 'localhost', port: 24111, path: '/mcp', listen: true},
+	},
+	'dbhub-no-dsn.txt': {
+		// 12-17, 22: DSN examples (`postgres://user:pass@localhost:5432/…`) name databases, not the server.
+	},
+	'executeautomation-playwright-sse.txt': {
+		2: {port: 24666, listen: false},
+		9: {host: '127.0.0.1', port: 24666, listen: true},
+		16: {host: 'localhost', port: 24666, path: '/sse', listen: false},
+		18: {host: 'localhost', port: 24666, path: '/mcp', listen: false},
+		19: {host: 'localhost', port: 24666, path: '/mcp', listen: false},
+		26: {host: 'localhost', port: 24666, path: '/mcp', listen: false},
+		// 33: "Monitoring HTTP server listening on port 42917" and 34-35: its /health and /metrics are another service.
+	},
+	'git-mcp-server-stdio.txt': {
+		// 77, 80: "Attempting to connect stdio transport...", "MCP Server connected and listening via stdio transport." names no address.
+	},
+	'git-mcp-server-http.txt': {
+		15: {port: 24444, listen: false},
+		19: {host: '127.0.0.1', port: 24444, path: '/mcp', listen: true},
+	},
+	'kubernetes-mcp-server-metrics.txt': {
+		// 5: "Metrics server starting" server.addr="0.0.0.0:24557": the metrics port, another service.
+		6: {host: '0.0.0.0', port: 24556, listen: true},
+	},
+	'kubernetes-mcp-server-no-kubeconfig.txt': {
+		// 1: the fatal error. 16-20: usage examples that mention a port (not a listen line).
+		16: {port: 8080, listen: false},
+		17: {port: 8080, listen: false},
+		19: {port: 8080, listen: false},
+		20: {port: 8080, listen: false},
+	},
 };
 
 const files = readdirSync(CORPUS).filter(file => file.endsWith('.txt')).sort();
@@ -146,6 +181,23 @@ describe('the weighed rule on whole start-ups', () => {
 		const announced = parseAnnounced(linesOf('playwright-mcp.txt'), options);
 		assert.deepEqual(announced.ports, [8931]);
 		assert.deepEqual(announced.paths, ['/mcp', '/sse']);
+	});
+
+	it('kubernetes-mcp-server with --metrics-port: the metrics port is another service, the MCP port is announced', () => {
+		const announced = parseAnnounced(linesOf('kubernetes-mcp-server-metrics.txt'), options);
+		assert.deepEqual(announced.ports, [24556]);
+		assert.deepEqual(announced.otherServices, [24557]);
+	});
+
+	it('the old SSE server (executeautomation): its monitoring port is another service; /sse and /mcp are named', () => {
+		const announced = parseAnnounced(linesOf('executeautomation-playwright-sse.txt'), options);
+		assert.deepEqual(announced.ports, [24666]);
+		assert.deepEqual(announced.otherServices, [42917]);
+		assert.deepEqual(announced.paths, ['/sse', '/mcp']);
+	});
+
+	it('dbhub\'s DSN examples name no address of the server', () => {
+		assert.deepEqual(parseAnnounced(linesOf('dbhub-no-dsn.txt'), options).ports, []);
 	});
 
 	it('a server that ignores the port it was given: the fix is to pass {port}, not to start it on a port that changes every run', () => {

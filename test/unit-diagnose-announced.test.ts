@@ -13,6 +13,8 @@ describe('parseAnnounced', () => {
 		['server listening on :::8080', {ports: [8080], hostPorts: ['[::]:8080']}],
 		['bound to 0.0.0.0:8080', {ports: [8080], hostPorts: ['0.0.0.0:8080']}],
 		['Listening on [::1]:9000', {ports: [9000], hostPorts: ['[::1]:9000']}],
+		// Node's own server.address() printed into a URL, without brackets (issue 20, item 8).
+		['MCP server listening on http://::1:9000/mcp', {ports: [9000], urls: ['http://[::1]:9000/mcp'], paths: ['/mcp'], hostPorts: ['[::1]:9000']}],
 		['listening on :8080', {ports: [8080], hostPorts: [':8080']}],
 		['ready at localhost:5173.', {ports: [5173], hostPorts: ['localhost:5173']}],
 		['Streamable HTTP endpoint: /mcp', {ports: [], paths: ['/mcp']}],
@@ -36,8 +38,14 @@ describe('parseAnnounced', () => {
 	});
 
 	it('dedupes across lines, in order of first appearance', () => {
-		const announced = parseAnnounced(['port 8080', 'listening on http://127.0.0.1:8080/mcp', 'metrics on port 9090']);
+		const announced = parseAnnounced(['port 8080', 'listening on http://127.0.0.1:8080/mcp', 'admin UI on port 9090']);
 		assert.deepEqual(announced.ports, [8080, 9090]);
+	});
+
+	it('a metrics or monitoring server\'s port is another service, not where MCP is', () => {
+		const announced = parseAnnounced(['listening on http://127.0.0.1:8080/mcp', 'metrics on port 9090', 'Monitoring HTTP server listening on port 9091']);
+		assert.deepEqual(announced.ports, [8080]);
+		assert.deepEqual(announced.otherServices, [9090, 9091]);
 	});
 });
 

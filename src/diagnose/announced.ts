@@ -1,3 +1,4 @@
+import {isIP} from 'node:net';
 import {hostname, networkInterfaces} from 'node:os';
 
 /**
@@ -70,6 +71,10 @@ const remotePattern = /\b(?:from|client|remote|peer|caller|origin|connection|req
 const listenPattern = /\b(?:listen(?:ing|s)?|running|serv(?:ing|es|ed)|started|starting|bound|ready|available|up|endpoint)\b/i;
 
 const urlPattern = /\bhttps?:\/\/[^\s"'<>`)\]},│|]+(?:\][^\s"'<>`)},│|]*)?/gi;
+// A URL of another scheme (a database DSN: `postgres://user:pass@localhost:5432/db`) names another service's address.
+const otherSchemePattern = /\b[a-z][\w+.-]*:\/\/\S+/gi;
+// A line about a metrics or monitoring server (kubernetes-mcp-server's `"Metrics server starting" server.addr="0.0.0.0:9090"`).
+const metricsPattern = /\b(?:metrics|monitoring|prometheus|pprof)\b/i;
 const hostPortPatterns: Array<[RegExp, (match: RegExpExecArray) => string]> = [
 	[/(?<![\w.:])((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})\b/g, match => match[1]!],
 	[/\[([\da-f:.]+)\]:(\d{1,5})\b/gi, match => match[1]!.toLowerCase()],
@@ -93,14 +98,22 @@ function validPort(text: string | undefined): number | undefined {
 
 type Candidate = Announcement & {rank: number; otherService?: boolean};
 
+/** A URL as printed; `http://::1:3000/mcp` (Node's address() without brackets) read as `http://[::1]:3000/mcp`. */
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		const bare = /^(https?:\/\/)([\da-f:.]+):(\d{1,5})(\/.*)?$/i.exec(text);
+		return bare && isIP(bare[2]!) === 6 ? parseUrl(`${bare[1]}[${bare[2]}]:${bare[3]}${bare[4] ?? ''}`) : undefined;
+	}
+}
+
 function urlCandidates(line: string, options: AnnounceOptions): Candidate[] {
 	const found: Candidate[] = [];
 	for (const match of line.matchAll(urlPattern)) {
 		const before = line.slice(0, match.index);
-		let url: URL;
-		try {
-			url = new URL(match[0].replace(/[.,;:!?'"]+$/, ''));
-		} catch {
+		const url = parseUrl(match[0].replace(/[.,;:!?'"]+$/, ''));
+		if (!url) {
 			continue;
 		}
 
@@ -123,7 +136,7 @@ function urlCandidates(line: string, options: AnnounceOptions): Candidate[] {
 }
 
 function bareCandidates(line: string, options: AnnounceOptions): Candidate[] {
-	let rest = line.replace(urlPattern, ' ');
+	let rest = line.replace(urlPattern, ' ').replace(otherSchemePattern, ' ');
 	const found: Candidate[] = [];
 	for (const [pattern, host] of hostPortPatterns) {
 		for (const match of rest.matchAll(pattern)) {
@@ -179,6 +192,11 @@ function readCandidate(line: string, options: AnnounceOptions): Candidate | unde
 	}
 
 	const candidates = [...urlCandidates(line, options), ...bareCandidates(line, options)];
+	if (metricsPattern.test(line) && !/\bmcp\b/i.test(line)) {
+		const port = candidates.find(candidate => candidate.port !== undefined)?.port;
+		return port === undefined ? undefined : {port, listen: false, rank: 0, otherService: true};
+	}
+
 	const best = candidates.filter(candidate => !candidate.otherService).sort((a, b) => b.rank - a.rank)[0];
 	if (!best) {
 		const other = candidates.find(candidate => candidate.otherService);
