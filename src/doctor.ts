@@ -84,7 +84,7 @@ function report(url: URL, checks: DoctorReport['checks'], evidence: Parameters<t
 	const failed = checks.filter(check => !check.ok && !check.skipped).map(check => `${check.step}: ${check.evidence}`);
 	const tail = found.cause === 'crash' || evidence.server?.exit ? evidence.output.stderr.filter(line => line.trim() !== '').slice(-8) : [];
 	const lines = found.cause === 'ok' ? [] : [...failed, ...(tail.length > 0 ? [`its last lines:\n${tail.map(line => `    ${line}`).join('\n')}`] : [])];
-	return {url: url.href, checks, verdict: {...found, evidence: lines}, exitCode: found.cause === 'ok' ? 0 : 1};
+	return {url: url.href, checks, verdict: {...found, evidence: lines}, exitCode: found.cause === 'ok' ? 0 : 1, ...(tail.length > 0 ? {serverLines: tail} : {})};
 }
 
 /** A probe error that looks like the other scheme, checked by trying it (without the user's headers: a downgrade). */

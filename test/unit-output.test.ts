@@ -16,6 +16,30 @@ describe('OutputTail', () => {
 		assert.deepEqual(tail.lines('stderr'), ['boom']);
 	});
 
+	it('keeps the first lines that scrolled out: a fatal error above a long usage text (kubernetes-mcp-server)', () => {
+		const usage = Array.from({length: 48}, (_, index) => `usage line ${index + 1}`);
+		for (const all of [true, false]) {
+			const tail = new OutputTail(40);
+			tail.push('stderr', `Error: unable to create kubernetes target provider\n${usage.join('\n')}\n`, all);
+			assert.deepEqual(tail.lines('stderr'), usage.slice(-40));
+			assert.deepEqual(tail.earlier('stderr').slice(0, 1), ['Error: unable to create kubernetes target provider']);
+			assert.equal(tail.kept().stderr[0], 'Error: unable to create kubernetes target provider');
+			assert.deepEqual(tail.earlier('stdout'), []);
+		}
+	});
+
+	it('the first lines still in the tail are not repeated as earlier ones; a flood ends with none in the tail', () => {
+		const tail = new OutputTail(5);
+		tail.push('stdout', 'a\nb\nc\n', false);
+		assert.deepEqual(tail.earlier('stdout'), []);
+		tail.push('stdout', 'd\ne\nf\ng\n', false);
+		assert.deepEqual(tail.earlier('stdout'), ['a', 'b']);
+		assert.deepEqual(tail.kept().stdout, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+		tail.push('stdout', `${Array.from({length: 100}, (_, index) => `x${index}`).join('\n')}\n`, false);
+		assert.deepEqual(tail.earlier('stdout').length, 10, 'the head is kept whole once the flood passed it');
+		assert.deepEqual(tail.lines('stdout'), ['x95', 'x96', 'x97', 'x98', 'x99']);
+	});
+
 	it('formats stderr first', () => {
 		const tail = new OutputTail(10);
 		tail.push('stdout', 'listening\n');

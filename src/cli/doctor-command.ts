@@ -85,7 +85,7 @@ async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: 
 			headers,
 			insecure: parsed.insecure === true,
 			...(source ? {evidenceSource: source} : {}),
-			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
+			...(server ? {pgid: server.pid, serverOutput: Object.values(server.tail.kept()).flat()} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
 		// Redacted: URL passwords and query values, and the header values, never reach the output.

@@ -1,4 +1,5 @@
 import {type Announced, parseAnnounced, readAnnouncement} from './announced.js';
+import {portFlagHint} from './port-flag.js';
 import type {Listener} from './port-owner.js';
 
 function hostPortText(host: string, port: number): string {
@@ -48,9 +49,9 @@ export function announcedPortMismatch(url: URL, announced: Announced, evidence: 
  * chose the port (`-p auto` / `-p N`: PORT and `{port}`), the server ignored it, and the
  * fix is to pass it on; otherwise, use the port the server is on.
  */
-export function wrongPortFix(suggestedUrl: string, probedPort: number, portGiven: boolean): string {
+export function wrongPortFix(suggestedUrl: string, probedPort: number, portGiven: boolean, how = 'e.g. --port {port}'): string {
 	return portGiven
-		? `the server ignores the port it was given (PORT=${probedPort}): pass {port} (or $PORT) in the server command, e.g. --port {port}; or drop -p and use --url ${suggestedUrl}`
+		? `the server ignores the port it was given (PORT=${probedPort}): pass {port} (or $PORT) in the server command, ${how}; or drop -p and use --url ${suggestedUrl}`
 		: `use ${suggestedUrl} (or start the server on port ${probedPort})`;
 }
 
@@ -75,7 +76,7 @@ export function saysItListensElsewhere(url: URL, line: string): boolean {
  * irrelevant: only a listen line on a local host, and with listener evidence only when the
  * server's processes listen on that port and not on the probed one.
  */
-export function earlyPortWarning(url: URL, line: string, evidence: {listeners?: readonly Listener[]; portGiven?: boolean}): (PortMismatch & {text: string}) | undefined {
+export function earlyPortWarning(url: URL, line: string, evidence: {listeners?: readonly Listener[]; portGiven?: boolean; command?: string}): (PortMismatch & {text: string}) | undefined {
 	if (!saysItListensElsewhere(url, line)) {
 		return undefined;
 	}
@@ -86,6 +87,6 @@ export function earlyPortWarning(url: URL, line: string, evidence: {listeners?: 
 	}
 
 	const probed = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-	const fix = evidence.portGiven ? `: ${wrongPortFix(mismatch.suggestedUrl, probed, true)}` : ` (use --url ${mismatch.suggestedUrl})`;
+	const fix = evidence.portGiven ? `: ${wrongPortFix(mismatch.suggestedUrl, probed, true, portFlagHint(mismatch.port, evidence.command, [line]))}` : ` (use --url ${mismatch.suggestedUrl})`;
 	return {...mismatch, text: `${mismatch.message}${fix}`};
 }

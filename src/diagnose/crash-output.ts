@@ -68,9 +68,48 @@ export function commandNotFound(lines: readonly string[]): {command: string; lin
 	return hit ? {command: hit.match[1]!.trim(), line: hit.line} : undefined;
 }
 
-export function lastErrorLine(lines: readonly string[]): string | undefined {
-	// Node prints the offending source line before the error itself: prefer a line that starts
-	// with the error's name (`Error: …`, `TypeError: …`), then any line that mentions one.
-	return (lines.find(line => /^\s*(?:[\w.]*(?:Error|Exception)|panic|fatal|FATAL)\b:?/.test(line))
-		?? lines.find(line => /\b(?:\w*Error|Exception|Traceback|panic|fatal|FATAL|Unhandled)\b/.test(line)))?.trim();
+/**
+ * The first line that says what went wrong, wherever it is in the output (a fatal error is
+ * often line 1, above a long usage text). Node prints the offending source line before the
+ * error itself: prefer a line that starts with the error's name (`Error: …`, `TypeError: …`,
+ * `ERROR: …`, `panic: …`), then any line that mentions one.
+ */
+export function firstErrorLine(lines: readonly string[]): string | undefined {
+	return (lines.find(line => /^\s*(?:[\w.]*(?:Error|Exception)|ERROR|FATAL|Fatal error|panic|fatal)\b:?/.test(line))
+		?? lines.find(line => /\b(?:\w*Error|Exception|ERROR|Traceback|panic|fatal|FATAL|Unhandled)\b/.test(line)))?.trim();
+}
+
+/** A JSON log line (pino, bunyan, winston) read as its message; any other line as it is. */
+export function lineText(line: string): string {
+	const trimmed = line.trim();
+	if (trimmed.startsWith('{')) {
+		try {
+			const parsed = JSON.parse(trimmed) as {msg?: unknown; message?: unknown};
+			const text = parsed.msg ?? parsed.message;
+			if (typeof text === 'string') {
+				return text;
+			}
+		} catch {
+			// Not JSON after all.
+		}
+	}
+
+	return trimmed;
+}
+
+const stdioListening = /\b(?:running|listening|connected|serving|started|ready|using)\b.*\bstdio\b|\bstdio\b.*\b(?:transport|mode|server)\b|\btransport: ?stdio\b/i;
+const stdinClosed = /\bstdin (?:closed|ended|end)\b|\bend of stdin\b|\bEOF on stdin\b/i;
+
+/** The line that shows the server ran its stdio transport (and so ended when its stdin, /dev/null, closed). */
+export function stdioMode(lines: readonly string[]): {line: string; hint?: string} | undefined {
+	// A usage text's `--log-file … in stdio mode` describes a flag, not what the server did.
+	const texts = lines.map(line => lineText(line)).filter(text => !/^-{1,2}\w/.test(text));
+	const line = [...texts].reverse().find(text => stdioListening.test(text)) ?? texts.find(text => stdinClosed.test(text));
+	if (line === undefined) {
+		return undefined;
+	}
+
+	// A flag or variable the server's own output names for its transport (`--transport`, `MCP_TRANSPORT_TYPE`).
+	const hint = texts.map(text => /--transport\b(?:[ =][\w-]+)?|\b[A-Z][A-Z\d]*_(?:[A-Z\d]+_)*(?:TRANSPORT|HTTP|STREAMABLE|MODE)[A-Z\d_]*\b(?:=\S+)?/.exec(text)?.[0]).find(Boolean);
+	return {line, ...(hint ? {hint} : {})};
 }

@@ -1,9 +1,11 @@
-import {commandNotFound, lastErrorLine, missingEnv, missingModule, portInUse} from './crash-output.js';
+import {parseAnnounced} from './announced.js';
+import {commandNotFound, firstErrorLine, missingEnv, missingModule, portInUse, stdioMode} from './crash-output.js';
+import {portFlagHint} from './port-flag.js';
 import {describePortOwners, type Listener} from './port-owner.js';
 
 export {portInUse} from './crash-output.js';
 
-export type CrashKind = 'port-in-use' | 'missing-module' | 'missing-env' | 'command-not-found' | 'not-executable' | 'spawn-failed' | 'signal' | 'exit-code';
+export type CrashKind = 'port-in-use' | 'missing-module' | 'missing-file' | 'missing-env' | 'command-not-found' | 'not-executable' | 'spawn-failed' | 'stdio-mode' | 'signal' | 'exit-code';
 
 export type CrashCause = {
 	kind: CrashKind;
@@ -29,7 +31,16 @@ export type CrashTail = {stderr: readonly string[]; stdout: readonly string[]} |
 export type CrashOptions = {
 	/** Who holds a port (port-owner's `listeners`), injected so the rule stays pure. */
 	findOccupants?: (port: number) => Listener[];
+	/** The port mcp-launch gave the server (`-p`: PORT and {port}). */
+	givenPort?: number;
+	/** The server command, for naming the flag that fixes its port. */
+	command?: string;
+	/** What is on disk near a missing file (nearby-files.ts), injected so the rule stays pure. */
+	lookFor?: (file: string) => FileLook;
 };
+
+/** A missing file's surroundings: whether its directory exists, and the names in it that look close. */
+export type FileLook = {directory: boolean; close: string[]};
 
 function isStreams(tail: CrashTail): tail is {stderr: readonly string[]; stdout: readonly string[]} {
 	return !Array.isArray(tail);
@@ -92,6 +103,43 @@ const portTaken: CrashDetector = ({lines, how, options}) => {
 	};
 };
 
+/**
+ * It said where it listens, a port another process holds (a stale instance on a fixed port),
+ * and ended: it could not bind it. With `-p`, it also ignored the port it was given.
+ */
+const announcedPortTaken: CrashDetector = ({lines, how, options}) => {
+	const inUse = portInUse(lines);
+	const announced = parseAnnounced(lines).announcements.filter(item => item.listen && item.port !== undefined);
+	const ports = [...new Set([...(inUse?.port === undefined ? [] : [inUse.port]), ...announced.map(item => item.port!)])];
+	for (const port of ports.filter(value => value !== options.givenPort)) {
+		if (inUse?.port === port && options.givenPort === undefined) {
+			continue; // Plain EADDRINUSE on the port it was meant to use: portTaken says it.
+		}
+
+		const occupants = options.findOccupants?.(port) ?? [];
+		if (occupants.length === 0) {
+			continue;
+		}
+
+		const said = inUse?.port === port ? inUse.line : lines.find(line => parseAnnounced([line]).ports.includes(port))!.trim();
+		const ignored = options.givenPort === undefined ? '' : `it ignored the port it was given (PORT=${options.givenPort}) and `;
+		const pid = occupants.find(listener => listener.pid !== undefined)?.pid;
+		const stop = pid === undefined ? 'stop the process that holds it (a stale instance?)' : `stop pid ${pid} (kill ${pid}) if it is a stale instance`;
+		return {
+			kind: 'port-in-use',
+			cause: 'port-in-use',
+			message: `the server ${how}: ${ignored}tried port ${port} ("${said}"), but ${describePortOwners(port, occupants)}`,
+			fix: options.givenPort === undefined
+				? `${stop}, or give the server another port`
+				: `${stop}; and pass {port} (or $PORT) in the server command so each run gets the port mcp-launch picked, ${portFlagHint(port, options.command, lines)}`,
+			port,
+			line: said,
+		};
+	}
+
+	return undefined;
+};
+
 const commandMissing: CrashDetector = ({exit, lines, how}) => {
 	const notFound = commandNotFound(lines);
 	if (!notFound && exit.code !== 127) {
@@ -112,10 +160,25 @@ const notExecutable: CrashDetector = ({exit, how}) => (exit.code === 126
 	: undefined);
 
 /** A module that is not installed (npm or pip) or not built. */
-const moduleMissing: CrashDetector = ({lines, how}) => {
+/** Where build steps write: a missing file there is an unbuilt project, elsewhere most likely a typo. */
+const buildOutput = /\/(?:dist|build|out|lib|\.next|target)\//;
+
+const moduleMissing: CrashDetector = ({lines, how, options}) => {
 	const module = missingModule(lines);
 	if (!module) {
 		return undefined;
+	}
+
+	const look = module.built && !module.python && module.module.startsWith('/') ? options.lookFor?.(module.module) : undefined;
+	if (look && (look.close.length > 0 || (look.directory && !buildOutput.test(module.module)))) {
+		return {
+			kind: 'missing-file',
+			cause: 'crash',
+			message: `the server ${how}: there is no file ${module.module}`,
+			fix: `check the path in the --server command${look.close.length > 0 ? `: files with a close name: ${look.close.join(', ')}` : ''}`,
+			subject: module.module,
+			line: module.line,
+		};
 	}
 
 	const nodeFix = module.built ? 'the build output is missing: run the build step first (npm run build)' : 'a dependency is not installed: run npm install';
@@ -145,6 +208,21 @@ const envMissing: CrashDetector = ({lines, how}) => {
 		: undefined;
 };
 
+/** It ran its stdio transport: under mcp-launch its stdin is /dev/null, so it read EOF and ended. */
+const stdioTransport: CrashDetector = ({exit, lines, how}) => {
+	// Ended cleanly, or with nothing that looks like an error: a crash that mentions stdio is still a crash.
+	const stdio = exit.signal || (exit.code !== 0 && firstErrorLine(lines) !== undefined) ? undefined : stdioMode(lines);
+	return stdio
+		? {
+			kind: 'stdio-mode',
+			cause: 'crash',
+			message: `the server ${how}: it ran in stdio mode ("${stdio.line}"), not as an HTTP server; its stdin is /dev/null under mcp-launch, so it ended at once`,
+			fix: `start it in its Streamable HTTP mode${stdio.hint ? ` (its output names ${stdio.hint})` : ''}: a flag or environment variable picks it, often --transport http (or streamable-http), MCP_TRANSPORT_TYPE=http or STREAMABLE_HTTP=true (see its README); or give it to your client as a stdio server (its command and arguments), without mcp-launch`,
+			line: stdio.line,
+		}
+		: undefined;
+};
+
 /** Killed by a signal; a SIGKILL from outside is most often the out-of-memory killer. */
 const killedBySignal: CrashDetector = ({exit, how}) => {
 	if (!exit.signal) {
@@ -156,19 +234,22 @@ const killedBySignal: CrashDetector = ({exit, how}) => {
 };
 
 /** Nothing more specific: the exit code and the last line that looks like an error. */
-function exitCode({lines, how}: Death): Omit<CrashCause, 'reason'> {
-	const line = lastErrorLine(lines);
+function exitCode({exit, lines, how}: Death): Omit<CrashCause, 'reason'> {
+	const line = firstErrorLine(lines);
+	const clean = exit.code === 0 && line === undefined;
 	return {
 		kind: 'exit-code',
 		cause: 'crash',
-		message: `the server ${how}${line ? `: ${line}` : ''}`,
-		fix: 'run the server command alone to see the whole error, fix it, then run mcp-launch again',
+		message: `the server ${how}${line ? `: ${line}` : (clean ? ' (no error) before serving HTTP' : '')}`,
+		fix: clean
+			? 'it ended by itself: a stdio-only MCP server does that (its stdin is /dev/null here): start its HTTP mode (often --transport http); a server that goes to the background must stay in the foreground of its command; or run the command alone to see why it stops'
+			: 'run the server command alone to see the whole error, fix it, then run mcp-launch again',
 		...(line ? {line} : {}),
 	};
 }
 
 /** Tried in order, most specific first: the first that names the cause wins. */
-const detectors: readonly CrashDetector[] = [spawnFailed, portTaken, commandMissing, notExecutable, moduleMissing, envMissing, killedBySignal];
+const detectors: readonly CrashDetector[] = [spawnFailed, announcedPortTaken, portTaken, commandMissing, notExecutable, moduleMissing, envMissing, stdioTransport, killedBySignal];
 
 function explainCrashMessage(exit: CrashExit, tail: CrashTail, options: CrashOptions): Omit<CrashCause, 'reason'> {
 	const death: Death = {

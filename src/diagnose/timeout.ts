@@ -91,7 +91,7 @@ export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
 }
 
 /** What {@link gatherTimeoutEvidence} needs of the spawned server (a `ServerProcess` fits). */
-export type ServerLike = {pid: number; tail: OutputTail; exit(): ServerExit | undefined};
+export type ServerLike = {pid: number; tail: Pick<OutputTail, 'kept'>; exit(): ServerExit | undefined};
 
 export type GatherOptions = {
 	url: URL;
@@ -127,7 +127,7 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(options.resolve ? {resolve: options.resolve} : {}),
 		...(options.probe ? {probe: options.probe} : {}),
 	});
-	const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
+	const tail = server.tail.kept(); // Its first lines too: where it said it listens, above later logs.
 	return {
 		url,
 		elapsedMs: options.elapsedMs,

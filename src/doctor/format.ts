@@ -9,6 +9,8 @@ export type DoctorReport = {
 	verdict: Diagnosis;
 	/** 0 when healthy, 1 when a problem was found (usage errors are a TypeError before any check). */
 	exitCode: 0 | 1;
+	/** The last lines of the server doctor started, when it is not running (it crashed on boot). */
+	serverLines?: string[];
 };
 
 /**
@@ -34,6 +36,10 @@ export function formatDoctor(report: DoctorReport): string {
 	lines.push(verdict.cause === 'ok' ? `verdict: healthy: ${verdict.summary}` : `verdict: ${causeLabels[verdict.cause]}: ${verdict.summary}`);
 	if (verdict.fix) {
 		lines.push(`fix: ${verdict.fix}`);
+	}
+
+	if (report.serverLines) {
+		lines.push('its last lines:', ...report.serverLines.map(line => `    ${line}`));
 	}
 
 	return redactText(lines.join('\n'));

@@ -37,7 +37,8 @@ export async function checkAnswer(record: ServerRecord, server: ServerProcess | 
 		return result;
 	}
 
-	const tail = server ? [...server.tail.lines('stdout'), ...server.tail.lines('stderr')] : [];
+	const kept = server?.tail.kept();
+	const tail = kept ? [...kept.stdout, ...kept.stderr] : [];
 	const context = {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
 	const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})}, record.url, context);
 	const fields = {server: record.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl};

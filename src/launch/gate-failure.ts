@@ -1,4 +1,6 @@
+import path from 'node:path';
 import {bounds} from '../defaults.js';
+import {portOf} from '../readiness/probe.js';
 import {type AnyLaunchError, LaunchError} from '../errors.js';
 import type {ResolvedOptions} from '../options.js';
 import {formatTail} from '../server/output-tail.js';
@@ -16,9 +18,15 @@ export async function gateFailure(record: ServerRecord, server: ServerProcess, o
 	switch (outcome.kind) {
 		case 'exited': {
 			await server.drained(bounds.drainMs);
-			const [{explainCrash}, {listeners}] = await Promise.all([import('../diagnose/crash.js'), import('../diagnose/port-owner.js')]);
-			const tail = {stderr: server.tail.lines('stderr'), stdout: server.tail.lines('stdout')};
-			const crash = explainCrash(outcome.exit, tail, {findOccupants: port => listeners(port, {source: plan.evidenceSource})});
+			const [{explainCrash}, {listeners}, {lookFor}] = await Promise.all([import('../diagnose/crash.js'), import('../diagnose/port-owner.js'), import('../diagnose/nearby-files.js')]);
+			// Its first lines too: a fatal error is often line 1, above a usage text longer than the tail.
+			const tail = server.tail.kept();
+			const crash = explainCrash(outcome.exit, tail, {
+				findOccupants: port => listeners(port, {source: plan.evidenceSource}),
+				...(record.portGiven ? {givenPort: portOf(record.url)} : {}),
+				command: record.command,
+				lookFor: file => lookFor(path.resolve(plan.cwd, file)),
+			});
 			return new LaunchError('SERVER_EXITED', messages.exitedBeforeReady(record, outcome.exit, crash.reason, crash.fix, formatTail(server.tail, bounds.shownLines)), {
 				details: {server: record.name, exitCode: outcome.exit.code, signal: outcome.exit.signal, crashCause: crash.kind, ...(crash.port === undefined ? {} : {port: crash.port}), ...tail},
 			});

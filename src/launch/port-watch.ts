@@ -18,7 +18,7 @@ export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, 
 
 		void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
 			const listeners = source === undefined ? undefined : listeningPortsOfGroup(server.pid, {source});
-			const warning = earlyPortWarning(record.url, line, {portGiven: record.portGiven, ...(listeners ? {listeners} : {})});
+			const warning = earlyPortWarning(record.url, line, {portGiven: record.portGiven, command: record.command, ...(listeners ? {listeners} : {})});
 			if (warning && !done) {
 				done = true;
 				logger.warn({server: record.name, announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);

@@ -30,14 +30,21 @@ function take(partial: Partial): string {
 	return line;
 }
 
+/** How many of a stream's first lines are kept besides the last ones: a fatal error printed before a long usage text. */
+export const headLines = 10;
+
 /**
  * The last lines a process printed, per stream, in bounded memory, whatever it prints:
  * at most `limit` lines of at most {@link maxLineLength} characters, plus the start of the
  * line not yet ended (a 50 MB line without a newline costs 1000 characters, not 50 MB).
+ * The first {@link headLines} lines are kept too, for {@link OutputTail.earlier}.
  */
 export class OutputTail {
 	readonly #limit: number;
 	readonly #lines: Record<StreamName, string[]> = {stdout: [], stderr: []};
+	readonly #head: Record<StreamName, string[]> = {stdout: [], stderr: []};
+	/** Complete lines seen per stream (Infinity once lines were skipped unseen: then the head is all scrolled out). */
+	readonly #seen: Record<StreamName, number> = {stdout: 0, stderr: 0};
 	/** The start of the unterminated line, and whether more of it was dropped. */
 	readonly #partial: Record<StreamName, Partial> = {stdout: {text: '', cut: false}, stderr: {text: '', cut: false}};
 
@@ -60,7 +67,8 @@ export class OutputTail {
 
 		// Where the complete lines this chunk finishes start: all of them, or the last `limit`.
 		let from = 0;
-		if (!all) {
+		const head = this.#head[stream];
+		if (!all && head.length >= headLines) {
 			let newline = last;
 			for (let count = 0; count < this.#limit && newline !== -1; count++) {
 				newline = newline === 0 ? -1 : chunk.lastIndexOf('\n', newline - 1);
@@ -70,6 +78,7 @@ export class OutputTail {
 				from = newline + 1;
 				partial.text = '';
 				partial.cut = false;
+				this.#seen[stream] = Number.POSITIVE_INFINITY;
 			}
 		}
 
@@ -78,6 +87,8 @@ export class OutputTail {
 			return take(partial);
 		});
 		keep(partial, chunk.slice(last + 1));
+		head.push(...finished.slice(0, Math.max(0, headLines - head.length)));
+		this.#seen[stream] += finished.length;
 		// Only the last `limit` can stay; the listeners still see every line.
 		for (const line of finished.length > this.#limit ? finished.slice(-this.#limit) : finished) {
 			this.#add(stream, line);
@@ -94,6 +105,11 @@ export class OutputTail {
 		}
 
 		const rest = take(partial);
+		if (this.#head[stream].length < headLines) {
+			this.#head[stream].push(rest);
+		}
+
+		this.#seen[stream]++;
 		this.#add(stream, rest);
 		return rest;
 	}
@@ -103,6 +119,17 @@ export class OutputTail {
 		const partial = this.#partial[stream];
 		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], partial.cut ? `${partial.text}${truncated}` : partial.text];
 		return all.slice(-count);
+	}
+
+	/** The first lines of one stream that are no longer among {@link lines} (a fatal error above a long usage text). */
+	earlier(stream: StreamName): string[] {
+		const head = this.#head[stream];
+		return head.slice(0, Math.max(0, Math.min(head.length, this.#seen[stream] - this.#lines[stream].length)));
+	}
+
+	/** What the process printed that is still known, per stream: its first lines that scrolled out, then its last lines. */
+	kept(): {stderr: string[]; stdout: string[]} {
+		return {stderr: [...this.earlier('stderr'), ...this.lines('stderr')], stdout: [...this.earlier('stdout'), ...this.lines('stdout')]};
 	}
 
 	#add(stream: StreamName, line: string) {
