@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {classifyAnswer} from '../src/diagnose/answer.js';
 import {explainCrash} from '../src/diagnose/crash.js';
 import {closeNames} from '../src/diagnose/nearby-files.js';
 import {portFlagHint} from '../src/diagnose/port-flag.js';
@@ -41,6 +42,25 @@ describe('1. a server that ran its stdio transport and ended (exit 0)', () => {
 		const crash = explainCrash(exit0, {stderr: [], stdout: ['booting']});
 		assert.equal(crash.kind, 'exit-code');
 		assert.match(crash.fix, /^it ended by itself: a stdio-only MCP server does that/);
+	});
+});
+
+describe('2. the old HTTP+SSE transport at /mcp (@executeautomation/playwright-mcp-server --port)', () => {
+	// Its real answer to the gate's probe (captured here): 400 with a JSON-RPC error.
+	const body = '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: sessionId query parameter required"},"id":null}';
+
+	it('named from what it answered, with the /sse + /messages shape and what to do; never "normal"', () => {
+		const verdict = classifyAnswer({status: 400, bodySnippet: body}, new URL('http://127.0.0.1:24666/mcp'));
+		assert.equal(verdict.severity, 'warn');
+		assert.equal(verdict.cause, 'legacy-sse');
+		assert.equal(verdict.message, 'answered 400 at /mcp (it said: "Bad Request: sessionId query parameter required"): that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages?sessionId=…), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there');
+		assert.match(verdict.fix, /^give http:\/\/127\.0\.0\.1:24666\/mcp to a client that supports the SSE transport .*supergateway --sse http:\/\/127\.0\.0\.1:24666\/mcp --outputTransport streamableHttp/);
+	});
+
+	it('the Streamable HTTP "no session" answers stay normal (TS SDK, Python SDK)', () => {
+		for (const said of ['{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}', '{"jsonrpc":"2.0","id":"server-error","error":{"code":-32600,"message":"Bad Request: Missing session ID"}}', 'Bad Request: Mcp-Session-Id header is required']) {
+			assert.equal(classifyAnswer({status: 400, bodySnippet: said}, new URL('http://127.0.0.1:3000/mcp')).severity, 'ok', said);
+		}
 	});
 });
 
@@ -102,6 +122,12 @@ describe('9. the flag that passes the port, and a mistyped path', () => {
 		assert.equal(crash.fix, 'check the path in the --server command: files with a close name: /app/mcp-server.js');
 		const built = explainCrash(exit1, {stderr: ['Error: Cannot find module \'/app/dist/index.js\''], stdout: []}, {lookFor: () => ({directory: false, close: []})});
 		assert.match(built.fix, /the build output is missing/);
+	});
+
+	it('/mcp/ answered 404: drop the trailing slash (it used to say only "use the path the server serves MCP on")', () => {
+		const verdict = classifyAnswer({status: 404}, new URL('http://127.0.0.1:3000/mcp/'));
+		assert.equal(verdict.suggestedUrl, 'http://127.0.0.1:3000/mcp');
+		assert.equal(verdict.fix, 'try http://127.0.0.1:3000/mcp, without the trailing slash (servers route /mcp and /mcp/ apart), or see its README');
 	});
 
 	it('closeNames: typos and other extensions, nothing far off', () => {

@@ -86,11 +86,33 @@ const sseOnlyServer: AnswerRule = ({url, context, status, at, rpc}) => {
 	const where = sse === url.pathname ? `; ${sse} is where it announced` : `; the server announced ${sse} only`;
 	return {
 		severity: 'warn',
-		cause: 'wrong-path',
+		cause: 'legacy-sse',
 		status,
 		message: `answered ${status} at ${at}${where}: it speaks the deprecated HTTP+SSE transport (protocol 2024-11-05), not Streamable HTTP`,
-		fix: `give ${sseUrl} to a client that supports the SSE transport (for mcp-remote: --transport sse-only), or wrap the server for Streamable HTTP (npx -y supergateway --sse ${sseUrl} --outputTransport streamableHttp), or upgrade the server`,
+		fix: legacySseFix(sseUrl),
 		suggestedUrl: sseUrl,
+	};
+};
+
+const legacySseFix = (sseUrl: string) => `give ${sseUrl} to a client that supports the SSE transport (Claude Code: "type": "sse"; mcp-remote: --transport sse-only), or wrap the server for Streamable HTTP (npx -y supergateway --sse ${sseUrl} --outputTransport streamableHttp), or upgrade the server`;
+
+/**
+ * The old HTTP+SSE transport mounted where Streamable HTTP is expected (@executeautomation/playwright-mcp-server
+ * at /mcp): a POST without `?sessionId=` is refused with 400 "sessionId query parameter required". The gate
+ * opens on it, but a Streamable HTTP client fails there.
+ */
+const legacySseAnswer: AnswerRule = ({answer, url, status, at, rpc}) => {
+	const said = rpc?.message ?? answer.bodySnippet?.trim();
+	if (!(status === 400 || status === 404) || said === undefined || !/\bsessionId\b.*\b(?:query|parameter|transport|required|missing)\b|\b(?:missing|no)\b.*\bsessionId\b/i.test(said)) {
+		return undefined;
+	}
+
+	return {
+		severity: 'warn',
+		cause: 'legacy-sse',
+		status,
+		message: `answered ${status} at ${at}${quoteBody(said)}: that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages?sessionId=…), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there`,
+		fix: legacySseFix(url.href),
 	};
 };
 
@@ -124,12 +146,16 @@ const wrongPath: AnswerRule = ({answer, url, context, status, at}) => {
 	}
 
 	const known = fromBody !== undefined && fromBody !== url.pathname ? fromBody : announced;
-	const guess = known === undefined && url.pathname.replace(/\/$/, '') !== '/mcp' ? '/mcp' : undefined;
+	// `/mcp/` where the server routes `/mcp` only: the slash is the difference.
+	const unslashed = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') : undefined;
+	const guess = known === undefined ? (unslashed ?? (url.pathname !== '/mcp' ? '/mcp' : undefined)) : undefined;
 	const path = known ?? guess;
 	const suggestedUrl = path === undefined ? undefined : withPath(url, path);
 	let fix = 'use the path the server serves MCP on (see its README or startup output)';
 	if (suggestedUrl && known) {
 		fix = `use ${suggestedUrl} (${known === fromBody ? 'the path its answer names' : 'the path the server announced'})`;
+	} else if (suggestedUrl && guess === unslashed) {
+		fix = `try ${suggestedUrl}, without the trailing slash (servers route ${guess} and ${url.pathname} apart), or see its README`;
 	} else if (suggestedUrl) {
 		fix = `try ${suggestedUrl} (a guess: MCP servers usually serve /mcp; the server did not say where it serves MCP), or see its README`;
 	}
@@ -217,5 +243,5 @@ export const unexpectedStatus = ({status, at}: Probe): AnswerVerdict => ({
 	fix: 'check that the URL is the server\'s MCP endpoint',
 });
 
-/** Tried in order; the first that names the answer wins. A JSON-RPC body and an /sse-only server come before the status alone. */
-export const answerRules: readonly AnswerRule[] = [jsonRpcRefusal, sseOnlyServer, normalAnswer, wrongPath, redirect, authRequired, hostCheck, refusesJson, serverError];
+/** Tried in order; the first that names the answer wins. The old SSE transport, a JSON-RPC body and an /sse-only server come before the status alone. */
+export const answerRules: readonly AnswerRule[] = [legacySseAnswer, jsonRpcRefusal, sseOnlyServer, normalAnswer, wrongPath, redirect, authRequired, hostCheck, refusesJson, serverError];

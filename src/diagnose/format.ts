@@ -7,6 +7,7 @@ export const causeLabels: Record<DiagnosisCause, string> = {
 	'address-family': 'address family',
 	'wrong-port': 'wrong port',
 	'wrong-path': 'wrong path',
+	'legacy-sse': 'old HTTP+SSE transport',
 	scheme: 'wrong scheme (http vs https)',
 	redirect: 'redirect',
 	auth: 'authentication needed',

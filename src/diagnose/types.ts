@@ -12,6 +12,8 @@ export type DiagnosisCause =
 	| 'wrong-port'
 	/** HTTP answered, but 404 at the probed path. */
 	| 'wrong-path'
+	/** It speaks the old HTTP+SSE transport (protocol 2024-11-05: GET /sse + POST /messages?sessionId=…), not Streamable HTTP. */
+	| 'legacy-sse'
 	/** https to a plain-http server, or http to a TLS server. */
 	| 'scheme'
 	/** 3xx at the probed path. */

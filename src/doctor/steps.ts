@@ -68,7 +68,7 @@ export function answerSteps(url: URL, status: number, answer: AnswerVerdict): Do
 		? (status >= 200 && status < 300 ? 'an MCP answer' : (answer.message.includes('JSON-RPC') ? 'a JSON-RPC answer: it speaks MCP' : 'normal for a bare MCP probe'))
 		: causeLabels[answer.cause];
 	// One story per step: a redirect is not "served", a 401 or 403 proves the path exists but not that it serves.
-	const path = answer.cause === 'wrong-path'
+	const path = answer.cause === 'wrong-path' || (answer.cause === 'legacy-sse' && status === 404)
 		? check('path', false, answer.message)
 		: (answer.cause === 'redirect'
 			? check('path', false, `${url.pathname} is not served itself: ${answer.message.split(';')[0]}`)

@@ -111,7 +111,7 @@ function readAnswer(response: http.IncomingMessage, done: (answer: ProbeAnswer) 
 		answer.location = response.headers.location;
 	}
 
-	if (!wantsBody(answer.status, response.headers['content-type'])) {
+	if (!wantsBody(answer.status, response.headers['content-type'], response.headers['content-length'])) {
 		done(answer); // An SSE answer may stay open: drop the connection instead of reading the body.
 		return;
 	}
@@ -136,13 +136,21 @@ function secureSocket(secure: typeof tls, socket: net.Socket, url: URL, verify: 
 	});
 }
 
-/** The normal answers to a bare probe carry nothing to diagnose; read the body of the others. */
-function wantsBody(status: number, contentType: string | undefined): boolean {
+/**
+ * The normal answers to a bare probe carry nothing to diagnose; read the body of the others.
+ * A 400 is read when it is short and complete (Content-Length): the old HTTP+SSE transport
+ * says `sessionId query parameter required` there, where Streamable HTTP says "no session".
+ */
+function wantsBody(status: number, contentType: string | undefined, contentLength: string | undefined): boolean {
 	if (contentType?.includes('text/event-stream')) {
 		return false;
 	}
 
-	return !(status === 400 || status === 405 || status === 406 || (status >= 200 && status < 300));
+	if (status === 400) {
+		return contentLength !== undefined && Number(contentLength) <= snippetBytes;
+	}
+
+	return !(status === 405 || status === 406 || (status >= 200 && status < 300));
 }
 
 function readSnippet(response: http.IncomingMessage, done: (text: string) => void): void {
