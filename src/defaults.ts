@@ -31,6 +31,8 @@ export const bounds = {
 	preflightMs: 500,
 	/** Each per-address check after the gate opened (address family, Host check). */
 	answerCheckMs: 500,
+	/** After a 404 with no path announced yet: how long the server may take to say where it serves MCP (it often does a line later). */
+	announceWaitMs: 300,
 	/** Each per-address probe of a timeout report, taken after --timeout ran out. */
 	reportProbeMs: 300,
 	/** How long a dead server's pipes may drain so its last words are in the message. */

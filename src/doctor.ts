@@ -3,6 +3,7 @@ import {parseAnnounced} from './diagnose/announced.js';
 import {classifyAnswer} from './diagnose/answer.js';
 import type {CrashExit} from './diagnose/crash.js';
 import {type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
+import {probeOtherPorts} from './diagnose/other-ports.js';
 import {diagnose} from './diagnose/rules.js';
 import {detectSchemeMismatch, otherSchemeProbe, type SchemeMismatch} from './diagnose/scheme.js';
 import {defaults} from './defaults.js';
@@ -71,10 +72,13 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	const first = addresses.results.find(result => result.ok);
 	const answer = first?.ok ? classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location}), ...(first.bodySnippet === undefined ? {} : {bodySnippet: first.bodySnippet})}, url, {announcedPaths: announced.paths, serverOutput: output}) : undefined;
 	const scheme = first ? undefined : await confirmedScheme(addresses.results, url, probe, timeoutMs, headers);
+	// A 404 while another port of the server's tree answers MCP there: the port is wrong, not the path.
+	const otherPorts = answer?.cause === 'wrong-path' && tree && tree.length > 0 ? await probeOtherPorts(url, tree, {timeoutMs, probe}) : undefined;
 	checks.push(...(first?.ok && answer ? answerSteps(url, first.status, answer) : noAnswerSteps(scheme)));
 	return report(url, checks, {
 		url, addresses, announced, output: {stderr: output, stdout: []}, portListeners,
 		...(server ? {server} : {}), ...(tree ? {treeListeners: tree} : {}), ...(answer ? {answer} : {schemeTried: true}), ...(scheme ? {scheme: scheme.mismatch} : {}),
+		...(otherPorts ? {otherPorts} : {}),
 	});
 }
 

@@ -6,8 +6,14 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {classifyAddresses, type AddressResult} from '../src/diagnose/addresses.js';
+import {parseAnnounced} from '../src/diagnose/announced.js';
 import {classifyAnswer} from '../src/diagnose/answer.js';
 import {explainCrash} from '../src/diagnose/crash.js';
+import {formatDiagnosis} from '../src/diagnose/format.js';
+import {diagnose} from '../src/diagnose/rules.js';
+import {diagnoseTimeout, type TimeoutEvidence} from '../src/diagnose/timeout.js';
+import type {Diagnosis} from '../src/diagnose/types.js';
 import {closeNames} from '../src/diagnose/nearby-files.js';
 import {portFlagHint} from '../src/diagnose/port-flag.js';
 import type {Listener} from '../src/diagnose/port-owner.js';
@@ -134,5 +140,113 @@ describe('9. the flag that passes the port, and a mistyped path', () => {
 		assert.deepEqual(closeNames('mcp-servr.js', ['mcp-server.js', 'package.json', 'mcp-server.ts', 'README.md']), ['mcp-server.js', 'mcp-server.ts']);
 		assert.deepEqual(closeNames('server.mjs', ['server.js', 'client.js']), ['server.js']);
 		assert.deepEqual(closeNames('index.js', ['package.json']), []);
+	});
+});
+
+const P = 24700;
+const url = new URL(`http://127.0.0.1:${P}/mcp`);
+const own = (port: number, address = '127.0.0.1'): Listener => ({address, port, family: address.includes(':') ? 6 : 4, pid: 4001, command: 'node server.js'});
+const refused = (address = '127.0.0.1'): AddressResult => ({address, family: 4, ok: false, code: 'ECONNREFUSED', message: `connect ECONNREFUSED ${address}:${P}`});
+const silent = (address = '127.0.0.1'): AddressResult => ({address, family: 4, ok: false, code: 'ETIMEDOUT', message: 'the connection was accepted, but no HTTP answer came within 300 ms'});
+const answered = (status: number, bodySnippet?: string): AddressResult => ({address: '127.0.0.1', family: 4, ok: true, status, ...(bodySnippet ? {bodySnippet} : {})});
+
+function timeout(results: AddressResult[], overrides: Partial<TimeoutEvidence> = {}): TimeoutEvidence {
+	return {
+		url,
+		elapsedMs: 1000,
+		attempts: 90,
+		lastError: {code: 'ETIMEDOUT', message: 'the connection was accepted, but no HTTP answer came within 3 ms'},
+		addresses: {results, verdict: classifyAddresses(url, results)},
+		server: {pid: 4000, alive: true},
+		treeListeners: [own(P)],
+		portListeners: [own(P)],
+		announced: parseAnnounced([]),
+		tail: {stderr: [], stdout: []},
+		...overrides,
+	};
+}
+
+/** What a report must never do: name a cause its own evidence lines rule out. */
+export function contradiction(diagnosis: Diagnosis): string | undefined {
+	const evidence = diagnosis.evidence.join('\n');
+	const claim = `${diagnosis.summary} ${diagnosis.fix}`;
+	if (/answered HTTP \d+/.test(evidence) && /gives no HTTP answer|may be stuck|listens on no port|nothing listens/.test(claim)) {
+		return 'says it never answered, while its evidence shows an answer';
+	}
+
+	if (/its processes listen on no TCP port/.test(evidence) && /accepts connections|the server listens on/.test(claim)) {
+		return 'says it listens, while its evidence shows no listener';
+	}
+
+	const addresses = /addresses of [^:]+: (.*)/.exec(evidence)?.[1] ?? '';
+	if (addresses !== '' && addresses.split('; ').every(part => /ECONNREFUSED/.test(part)) && /accepts connections/.test(claim)) {
+		return 'says it accepts connections, while every probe of the report was refused';
+	}
+
+	return undefined;
+}
+
+describe('6. at the deadline: the report never contradicts its own evidence', () => {
+	it('accepted before the deadline, answered when the report looked: it became ready just too late (was: "accepts connections … but gives no HTTP answer", "may be stuck")', () => {
+		const diagnosis = diagnoseTimeout(timeout([answered(200)]));
+		assert.equal(diagnosis.cause, 'race');
+		assert.equal(diagnosis.summary, `127.0.0.1:${P} answered HTTP 200 when this report looked, right after the 1 s deadline: the server became ready just too late`);
+		assert.equal(diagnosis.fix, 'raise --timeout (it needs a little more than 1 s to boot here)');
+		assert.equal(contradiction(diagnosis), undefined, formatDiagnosis(diagnosis));
+	});
+
+	it('refused by the report\'s probe, listening when the listeners were read: it started listening at the deadline', () => {
+		const diagnosis = diagnoseTimeout(timeout([refused()], {lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${P}`}}));
+		assert.equal(diagnosis.cause, 'race');
+		assert.match(diagnosis.summary, new RegExp(`^the server listens on 127\\.0\\.0\\.1:${P} now, but refused the report's probe a moment before: it started listening right at the 1 s deadline$`));
+		assert.equal(contradiction(diagnosis), undefined, formatDiagnosis(diagnosis));
+	});
+
+	it('the other orderings keep their causes, and none contradicts itself', () => {
+		const cases: Array<[TimeoutEvidence, string]> = [
+			[timeout([refused()], {treeListeners: [], portListeners: []}), 'race'],
+			[timeout([silent()]), 'no-answer'],
+			[timeout([answered(400)]), 'race'],
+			[timeout([answered(404)]), 'wrong-path'],
+		];
+		for (const [evidence, cause] of cases) {
+			const diagnosis = diagnoseTimeout(evidence);
+			assert.equal(diagnosis.cause, cause, formatDiagnosis(diagnosis));
+			assert.equal(contradiction(diagnosis), undefined, formatDiagnosis(diagnosis));
+		}
+	});
+});
+
+describe('2. --probe mcp against the old SSE transport, and a handshake that fails', () => {
+	const legacy = '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: sessionId query parameter required"},"id":null}';
+	const handshake = {code: 'EHANDSHAKE', message: `initialize answered HTTP 400: ${legacy}`};
+
+	it('the old SSE transport is named (was: "accepts connections … no HTTP answer: the server may be stuck (blocked event loop …)")', () => {
+		const diagnosis = diagnoseTimeout(timeout([answered(400, legacy)], {lastError: handshake, elapsedMs: 30_000}));
+		assert.equal(diagnosis.cause, 'legacy-sse');
+		assert.doesNotMatch(formatDiagnosis(diagnosis), /stuck|blocked event loop/);
+	});
+
+	it('any other failed handshake: what it answered, not "stuck"', () => {
+		const diagnosis = diagnoseTimeout(timeout([answered(400)], {lastError: {code: 'EHANDSHAKE', message: 'initialize answered HTTP 400: Server already initialized'}, elapsedMs: 30_000}));
+		assert.equal(diagnosis.cause, 'unexpected-status');
+		assert.equal(diagnosis.summary, `127.0.0.1:${P} answers HTTP 400, but the MCP handshake (--probe mcp) failed: initialize answered HTTP 400: Server already initialized`);
+	});
+});
+
+describe('4. a metrics port taken for the MCP port (kubernetes-mcp-server --port A --metrics-port B, URL on B)', () => {
+	const metrics = new URL('http://127.0.0.1:3482/mcp');
+	const answer = classifyAnswer({status: 404, bodySnippet: '404 page not found'}, metrics);
+	const base = {url: metrics, announced: parseAnnounced(corpus('kubernetes-mcp-server-metrics.txt')), output: {stderr: [], stdout: []}, answer, treeListeners: [own(3481, '::'), own(3482, '::')]};
+
+	it('a 404 on one of its ports while another of its ports answers MCP there: wrong port, naming the one that answers (was: wrong path)', () => {
+		const found = diagnose({...base, otherPorts: [{port: 3481, status: 200, ok: true}]});
+		assert.equal(found.cause, 'wrong-port');
+		assert.equal(found.summary, ':3482 answered 404 at /mcp, but the server\'s other port :3481 answers MCP there (HTTP 200): :3482 serves something else (a metrics or health port?)');
+		assert.equal(found.fix, 'use http://127.0.0.1:3481/mcp');
+	});
+
+	it('no other port answers MCP: still the wrong path', () => {
+		assert.equal(diagnose({...base, otherPorts: [{port: 3481, status: 404, ok: false}]}).cause, 'wrong-path');
 	});
 });

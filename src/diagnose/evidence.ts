@@ -35,4 +35,11 @@ export type Evidence = {
 	portGiven?: boolean;
 	/** How long the gate waited (a timeout report). */
 	elapsedMs?: number;
+	/** The server command (placeholders filled), for naming the flag that sets its port. */
+	command?: string;
+	/** After a 404: what the server tree's other ports answered at the same path (other-ports.ts). */
+	otherPorts?: OtherPortAnswer[];
 };
+
+/** What one of the server tree's other ports answered at the URL's path. */
+export type OtherPortAnswer = {port: number; status: number; /** A normal MCP answer to a bare probe. */ ok: boolean};

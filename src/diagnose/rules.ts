@@ -1,8 +1,10 @@
 import {formatDuration} from '../duration.js';
 import {hostOf, portOf, probedAddressesText, workingUrl} from './addresses.js';
 import {announcedPortMismatch, rankListeners, wrongPortFix} from './announced-port.js';
+import type {AnswerVerdict} from './answer.js';
 import {explainCrash} from './crash.js';
-import type {Evidence} from './evidence.js';
+import type {Evidence, OtherPortAnswer} from './evidence.js';
+import {portFlagHint} from './port-flag.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener} from './port-owner.js';
 import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
 import type {DiagnosisCause} from './types.js';
@@ -23,6 +25,8 @@ type Facts = {
 	/** Of those, the ones that cover a probed address (a wildcard covers its family). */
 	covering: Listener[];
 	errors: ErrorLike[];
+	/** Every address was probed and refused the connection: nothing accepted it when the report looked. */
+	refusedAll: boolean;
 };
 
 const bindBoth = 'bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network';
@@ -70,23 +74,29 @@ const familySplit: Rule = evidence => {
 		: undefined;
 };
 
-/** Something listens on the port, but on an address the URL does not lead to. */
-const boundElsewhere: Rule = (evidence, facts) => {
-	if (facts.answered || facts.probed.length === 0 || facts.onPort.length === 0 || facts.covering.length > 0) {
+/**
+ * The server listens on the URL's port, but only on addresses the URL does not lead to
+ * (`[::1]` while the URL says 127.0.0.1). Also what the gate warns about while it waits.
+ */
+export function boundElsewhereFinding(url: URL, probed: readonly string[], onPort: readonly Listener[]): Finding | undefined {
+	if (probed.length === 0 || onPort.length === 0 || onPort.some(listener => probed.some(address => addressCovers(listener.address, address)))) {
 		return undefined;
 	}
 
-	const bound = facts.onPort[0]!;
+	const bound = onPort[0]!;
 	const address = bound.address === '0.0.0.0' ? '127.0.0.1' : (bound.address === '::' ? '::1' : bound.address);
-	const suggested = workingUrl(evidence.url, address).href;
+	const suggested = workingUrl(url, address).href;
 	const loopback = address === '127.0.0.1' || address === '::1';
 	return finding(
 		'address-family',
-		`the server listens on ${formatHostPort(bound.address, facts.port)}, but ${probedAddressesText(evidence.url, facts.probed)}`,
+		`the server listens on ${formatHostPort(bound.address, bound.port)}, but ${probedAddressesText(url, probed)}`,
 		loopback ? `use ${suggested}, or ${bindBoth}` : `use ${suggested} (the server is bound to that interface only, a container or VM address?)`,
 		suggested,
 	);
-};
+}
+
+/** Something listens on the port, but on an address the URL does not lead to. */
+const boundElsewhere: Rule = (evidence, facts) => (facts.answered ? undefined : boundElsewhereFinding(evidence.url, facts.probed, facts.onPort));
 
 /** The server's own processes listen, but on other ports (the one it announced first). */
 const otherPort: Rule = (evidence, facts) => {
@@ -105,12 +115,38 @@ const otherPort: Rule = (evidence, facts) => {
 		}
 
 		const shown = others.map(listener => formatHostPort(listener.address, listener.port)).join(', ');
-		return finding('wrong-port', `the server listens on ${shown}, you probe :${facts.port}`, wrongPortFix(suggested.href, facts.port, evidence.portGiven === true), suggested.href);
+		return finding('wrong-port', `the server listens on ${shown}, you probe :${facts.port}`, portFix(evidence, suggested.href, facts.port, first.port), suggested.href);
 	}
 
 	const mismatch = announcedPortMismatch(evidence.url, evidence.announced, evidence.treeListeners ? {listeners: evidence.treeListeners} : {});
-	return mismatch ? finding('wrong-port', mismatch.message, wrongPortFix(mismatch.suggestedUrl, facts.port, evidence.portGiven === true), mismatch.suggestedUrl) : undefined;
+	return mismatch ? finding('wrong-port', mismatch.message, portFix(evidence, mismatch.suggestedUrl, facts.port, mismatch.port), mismatch.suggestedUrl) : undefined;
 };
+
+/** The wrong-port fix, with the flag that passes {port} in the server's own terms when mcp-launch chose the port. */
+const portFix = (evidence: Evidence, suggestedUrl: string, probedPort: number, usedPort: number) =>
+	wrongPortFix(suggestedUrl, probedPort, evidence.portGiven === true, portFlagHint(usedPort, evidence.command, [...evidence.output.stderr, ...evidence.output.stdout]));
+
+/**
+ * A 404 on one of the tree's ports while another of its ports answers MCP at the same path:
+ * the URL has the wrong port (a metrics or health server's), not the wrong path.
+ */
+export function mcpOnOtherPort(url: URL, answer: AnswerVerdict, others: readonly OtherPortAnswer[]): Finding | undefined {
+	const good = answer.cause === 'wrong-path' && answer.status === 404 ? others.find(other => other.ok) : undefined;
+	if (!good) {
+		return undefined;
+	}
+
+	const suggested = new URL(url.href);
+	suggested.port = String(good.port);
+	return finding(
+		'wrong-port',
+		`:${portOf(url)} answered 404 at ${url.pathname}, but the server's other port :${good.port} answers MCP there (HTTP ${good.status}): :${portOf(url)} serves something else (a metrics or health port?)`,
+		`use ${suggested.href}`,
+		suggested.href,
+	);
+}
+
+const otherPortServesMcp: Rule = evidence => (evidence.answer ? mcpOnOtherPort(evidence.url, evidence.answer, evidence.otherPorts ?? []) : undefined);
 
 /** It answered, but like something other than the MCP endpoint (404, 3xx, 401, 403/421, 5xx). */
 const answerMeaning: Rule = evidence => (evidence.answer?.severity === 'warn'
@@ -131,12 +167,47 @@ const stranger: Rule = (evidence, facts) => {
 		: undefined;
 };
 
+/** `--probe mcp`: the endpoint answers HTTP, but the initialize handshake failed; say what it answered, not "stuck". */
+const handshakeFailed: Rule = (evidence, facts) => {
+	const failure = facts.answered ? facts.errors.find(error => error.code === 'EHANDSHAKE') : undefined;
+	const answered = evidence.addresses?.results.find(result => result.ok);
+	return failure && answered?.ok
+		? finding(
+			'unexpected-status',
+			`${formatHostPort(answered.address, facts.port)} answers HTTP ${answered.status}, but the MCP handshake (--probe mcp) failed: ${failure.message}`,
+			'look at what it answered: a server that allows one session may have given it to another client, or it does not speak Streamable HTTP there; the default --probe http gates on any HTTP answer',
+		)
+		: undefined;
+};
+
+/** A timeout report: the server answers now, when the report looked; it was ready a moment too late. */
+const readyJustAfter: Rule = (evidence, facts) => {
+	const answered = evidence.elapsedMs === undefined ? undefined : evidence.addresses?.results.find(result => result.ok);
+	return answered?.ok
+		? finding(
+			'race',
+			`${formatHostPort(answered.address, facts.port)} answered HTTP ${answered.status} when this report looked, right after the ${formatDuration(evidence.elapsedMs!)} deadline: the server became ready just too late`,
+			`raise --timeout (it needs a little more than ${formatDuration(evidence.elapsedMs!)} to boot here)`,
+		)
+		: undefined;
+};
+
+/** A timeout report: the report's probe was refused, and yet the server listens there now: it started listening at the deadline. */
+const listeningJustAfter: Rule = (evidence, facts) => (evidence.elapsedMs !== undefined && facts.refusedAll && facts.covering.length > 0
+	? finding(
+		'race',
+		`the server listens on ${facts.covering.map(listener => formatHostPort(listener.address, listener.port)).join(', ')} now, but refused the report's probe a moment before: it started listening right at the ${formatDuration(evidence.elapsedMs)} deadline`,
+		`raise --timeout (it needs a little more than ${formatDuration(evidence.elapsedMs)} to boot here)`,
+	)
+	: undefined);
+
 const healthy: Rule = evidence => (evidence.answer ? finding('ok', `${evidence.url.href} answers HTTP ${evidence.answer.status}: ready for MCP clients`, '') : undefined);
 
 /** Something accepts connections on the port and never answers HTTP (stuck, or not HTTP). */
 const silentListener: Rule = (evidence, facts) => {
 	const timedOut = facts.errors.some(error => error.code === 'ETIMEDOUT') && evidence.addresses?.verdict.kind === 'none-answer';
-	if (facts.covering.length === 0 && !timedOut) {
+	// Never against the evidence: an answer, or every connection refused, is not "accepts but never answers".
+	if (facts.answered || facts.refusedAll || (facts.covering.length === 0 && !timedOut)) {
 		return undefined;
 	}
 
@@ -166,9 +237,13 @@ export const rules: ReadonlyArray<[name: string, rule: Rule]> = [
 	['address family', familySplit],
 	['bound elsewhere', boundElsewhere],
 	['other port', otherPort],
+	['MCP on another of its ports', otherPortServesMcp],
 	['answer meaning', answerMeaning],
 	['stranger on the port', stranger],
+	['handshake failed', handshakeFailed],
+	['ready just after the deadline', readyJustAfter],
 	['healthy', healthy],
+	['listening just after the deadline', listeningJustAfter],
 	['silent listener', silentListener],
 	['still booting', stillBooting],
 	['nothing listens', nothingListens],
@@ -190,6 +265,7 @@ function factsOf(evidence: Evidence): Facts {
 			...results.flatMap(result => (result.ok ? [] : [{code: result.code, message: result.message}])),
 			...(evidence.lastError ? [evidence.lastError] : []),
 		],
+		refusedAll: results.length > 0 && results.every(result => !result.ok && result.code === 'ECONNREFUSED'),
 	};
 }
 

@@ -7,6 +7,7 @@ import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
 import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf, type Resolver} from './addresses.js';
 import {type Announced, parseAnnounced} from './announced.js';
+import {classifyAnswer} from './answer.js';
 import {diagnose} from './rules.js';
 import {describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
 import type {ErrorLike} from './scheme.js';
@@ -30,6 +31,8 @@ export type TimeoutEvidence = {
 	tail: {stderr: readonly string[]; stdout: readonly string[]};
 	/** mcp-launch chose the port (`-p`: PORT and `{port}`), so a server elsewhere ignored it. */
 	portGiven?: boolean;
+	/** The server command, for naming the flag that sets its port. */
+	command?: string;
 };
 
 const shownTailLines = 8;
@@ -87,7 +90,10 @@ function evidenceLines(evidence: TimeoutEvidence): string[] {
  * {@link gatherTimeoutEvidence} or a unit spec.
  */
 export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
-	return {...diagnose({...evidence, output: evidence.tail}), evidence: evidenceLines(evidence)};
+	// It may answer by the time the report looks: what that answer means is evidence like any other.
+	const first = evidence.addresses?.results.find(result => result.ok);
+	const answer = first?.ok ? classifyAnswer(first, evidence.url, {announcedPaths: evidence.announced.paths, serverOutput: [...evidence.tail.stdout, ...evidence.tail.stderr]}) : undefined;
+	return {...diagnose({...evidence, output: evidence.tail, ...(answer ? {answer} : {})}), evidence: evidenceLines(evidence)};
 }
 
 /** What {@link gatherTimeoutEvidence} needs of the spawned server (a `ServerProcess` fits). */
@@ -106,6 +112,8 @@ export type GatherOptions = {
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
 	/** mcp-launch chose the port (see TimeoutEvidence.portGiven). */
 	portGiven?: boolean;
+	/** The server command (see TimeoutEvidence.command). */
+	command?: string;
 	/** Where the sockets and live members are read: /proc or lsof. Default from `process.platform`. */
 	evidenceSource?: EvidenceSource | undefined;
 };
@@ -139,5 +147,6 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
 		tail,
 		...(options.portGiven ? {portGiven: true} : {}),
+		...(options.command === undefined ? {} : {command: options.command}),
 	};
 }

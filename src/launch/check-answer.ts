@@ -1,13 +1,47 @@
 import {isIP} from 'node:net';
 import {bounds} from '../defaults.js';
 import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
-import {parseAnnounced} from '../diagnose/announced.js';
+import {parseAnnounced, readAnnouncement} from '../diagnose/announced.js';
 import {type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
 import type {ResolvedOptions} from '../options.js';
+import type {EvidenceSource} from '../platform.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {messages} from './messages.js';
 import type {ServerRecord} from './server-record.js';
+
+function answerContext(server: ServerProcess | undefined): {announcedPaths: string[]; serverOutput: string[]} {
+	const kept = server?.tail.kept();
+	const tail = kept ? [...kept.stdout, ...kept.stderr] : [];
+	return {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
+}
+
+/** Resolves true once the server prints a line that names an MCP path, false after `ms` (or when it exits). */
+function announcesPath(server: ServerProcess, ms: number): Promise<boolean> {
+	return new Promise(resolve => {
+		const done = (found: boolean) => {
+			clearTimeout(timer);
+			stop();
+			resolve(found);
+		};
+
+		const timer = setTimeout(() => done(false), ms);
+		const stop = server.onLine(line => {
+			if (readAnnouncement(line)?.path !== undefined) {
+				done(true);
+			}
+		});
+		void server.exited.then(() => done(false));
+	});
+}
+
+/** A 404 here while another of the server's ports answers MCP at this path: the port is wrong, not the path. */
+async function mcpOnAnotherPort(url: URL, verdict: AnswerVerdict, server: ServerProcess, source: EvidenceSource): Promise<AnswerVerdict> {
+	const [{listeningPortsOfGroup}, {probeOtherPorts}, {mcpOnOtherPort}] = await Promise.all([import('../diagnose/port-owner.js'), import('../diagnose/other-ports.js'), import('../diagnose/rules.js')]);
+	const others = await probeOtherPorts(url, listeningPortsOfGroup(server.pid, {source}), {timeoutMs: bounds.answerCheckMs});
+	const found = mcpOnOtherPort(url, verdict, others);
+	return found ? {...verdict, cause: found.cause, message: found.summary, fix: found.fix, ...(found.suggestedUrl ? {suggestedUrl: found.suggestedUrl} : {})} : verdict;
+}
 
 /** Something to tell the user about an endpoint that answered. */
 export type Note = {level: 'warn' | 'info'; fields: Record<string, unknown>; text: string};
@@ -37,10 +71,19 @@ export async function checkAnswer(record: ServerRecord, server: ServerProcess | 
 		return result;
 	}
 
-	const kept = server?.tail.kept();
-	const tail = kept ? [...kept.stdout, ...kept.stderr] : [];
-	const context = {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
-	const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})}, record.url, context);
+	const answer = {status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})};
+	let context = answerContext(server);
+	let verdict = classifyAnswer(answer, record.url, context);
+	if (verdict.cause === 'wrong-path' && context.announcedPaths.length === 0 && server && await announcesPath(server, bounds.announceWaitMs)) {
+		// It answered 404 before it said where it serves MCP (it says so a line later): read that, not a guess.
+		context = answerContext(server);
+		verdict = classifyAnswer(answer, record.url, context);
+	}
+
+	if (verdict.cause === 'wrong-path' && verdict.status === 404 && server && plan.evidenceSource) {
+		verdict = await mcpOnAnotherPort(record.url, verdict, server, plan.evidenceSource);
+	}
+
 	const fields = {server: record.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl};
 	if (verdict.cause === 'host-check') {
 		const {acceptedLoopbackUrl} = await import('../diagnose/host-check.js');

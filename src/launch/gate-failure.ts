@@ -51,6 +51,7 @@ export async function gateFailure(record: ServerRecord, server: ServerProcess, o
 				...(timeout.lastError ? {lastError: timeout.lastError} : {}),
 				server,
 				portGiven: record.portGiven,
+				command: record.command,
 				evidenceSource: plan.evidenceSource,
 			});
 			const diagnosis = diagnoseTimeout(evidence);

@@ -33,6 +33,18 @@ function take(partial: Partial): string {
 /** How many of a stream's first lines are kept besides the last ones: a fatal error printed before a long usage text. */
 export const headLines = 10;
 
+/** Copy a stream's first complete lines (up to `last`, the chunk's last newline) into `head`, leaving the partial line as it is. */
+function fillHead(head: string[], partial: Partial, chunk: string, last: number): void {
+	const line = {...partial};
+	let start = 0;
+	while (head.length < headLines && start <= last) {
+		const newline = chunk.indexOf('\n', start);
+		keep(line, chunk.slice(start, newline));
+		head.push(take(line));
+		start = newline + 1;
+	}
+}
+
 /**
  * The last lines a process printed, per stream, in bounded memory, whatever it prints:
  * at most `limit` lines of at most {@link maxLineLength} characters, plus the start of the
@@ -68,7 +80,11 @@ export class OutputTail {
 		// Where the complete lines this chunk finishes start: all of them, or the last `limit`.
 		let from = 0;
 		const head = this.#head[stream];
-		if (!all && head.length >= headLines) {
+		if (head.length < headLines) {
+			fillHead(head, partial, chunk, last);
+		}
+
+		if (!all) {
 			let newline = last;
 			for (let count = 0; count < this.#limit && newline !== -1; count++) {
 				newline = newline === 0 ? -1 : chunk.lastIndexOf('\n', newline - 1);
@@ -87,7 +103,6 @@ export class OutputTail {
 			return take(partial);
 		});
 		keep(partial, chunk.slice(last + 1));
-		head.push(...finished.slice(0, Math.max(0, headLines - head.length)));
 		this.#seen[stream] += finished.length;
 		// Only the last `limit` can stay; the listeners still see every line.
 		for (const line of finished.length > this.#limit ? finished.slice(-this.#limit) : finished) {
