@@ -132,9 +132,15 @@ function planServer(spec: ServerSpec, index: number, count: number): ServerPlan 
 	const port = toPort(spec.port);
 	const url = spec.url === undefined ? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp') : (spec.url instanceof URL ? spec.url.href : spec.url);
 	// Check the URL now, with a stand-in for a port that is only picked later.
-	toEndpointUrl(typeof url === 'string' ? url.replaceAll('{port}', '1') : url);
+	const checked = toEndpointUrl(typeof url === 'string' ? url.replaceAll('{port}', '1') : url);
 	if (url.includes('{port}') && port === undefined) {
 		throw expected('--port', 'a number or auto with a `--url` that holds {port}', url);
+	}
+
+	// `-p 3000 -u http://127.0.0.1:8080/mcp`: the server would be told 3000 while the gate waits on 8080.
+	const urlPort = checked.port === '' ? (checked.protocol === 'https:' ? 443 : 80) : Number(checked.port);
+	if (port !== undefined && !url.includes('{port}') && urlPort !== port) {
+		throw new OptionError('--url', `Expected \`--url\` to use the port of \`--port\` (${port === 'auto' ? 'write {port} in it' : `${port}, or {port}`}), got port ${urlPort} in \`${shown(url)}\`: the server would get ${port === 'auto' ? 'a free port' : `PORT=${port}`} while mcp-launch waits on ${urlPort}; drop one of the two, or write {port} in the URL`);
 	}
 
 	const name = spec.name ?? (count === 1 ? 'server' : `server-${index + 1}`);

@@ -76,6 +76,9 @@ const rows: Row[] = [
 	{name: '--url with a space in the host', args: c => noPort(c, '-u', 'http://exa mple/mcp'), flag: /--url/, form: urlForm},
 	{name: '--url in fullwidth letters', args: c => noPort(c, '-u', 'ｈｔｔｐ://127.0.0.1:3000/mcp'), flag: /--url/, form: urlForm},
 	{name: '--url with {port} and no --port', args: c => noPort(c, '-u', 'http://127.0.0.1:{port}/mcp'), flag: /--port/, form: /number or auto/},
+	// Issue 20, item 7: the flags disagree (it used to wait on 8080 and then say "ignores the port it was given (PORT=8080)").
+	{name: '-p 3000 -u on :8080', args: c => noPort(c, '-p', '3000', '-u', 'http://127.0.0.1:8080/mcp'), flag: /`--url` to use the port of `--port` \(3000, or \{port\}\), got port 8080/, form: /the server would get PORT=3000 while mcp-launch waits on 8080/},
+	{name: '-p auto -u on a fixed port', args: c => noPort(c, '-p', 'auto', '-u', 'http://127.0.0.1:8080/mcp'), flag: /`--url` to use the port of `--port` \(write \{port\} in it\)/, form: /the server would get a free port while mcp-launch waits on 8080/},
 	{name: '-u without a value', args: c => ['-s', c.S, '-u'], flag: /`--url`/, form: urlForm},
 	{name: 'two --url for one --server', args: c => noPort(c, '-u', c.U, '-u', c.U), flag: /--url/, form: /one `--url` per `--server`/},
 	// --port
