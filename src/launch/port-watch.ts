@@ -1,32 +1,64 @@
 import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
+import {readAnnouncement} from '../diagnose/announced.js';
 import type {Logger} from '../log-types.js';
 import type {EvidenceSource} from '../platform.js';
+import {portOf} from '../readiness/probe.js';
 import type {ServerProcess} from '../server/spawn-server.js';
+import {messages} from './messages.js';
 import type {ServerRecord} from './server-record.js';
 
+/** A listen line on the probed port itself: where it bound is worth a look (`[::1]` while the URL says 127.0.0.1). */
+function saysItListensHere(url: URL, line: string): boolean {
+	const announcement = readAnnouncement(line);
+	return announcement?.listen === true && announcement.port === portOf(url);
+}
+
 /**
- * While the gate waits: say it as soon as the server says it listens on another port than
- * the one probed and its processes really listen there (not on the probed one too). The
- * timeout report repeats it. Returns a stop function; nothing is said once stopped.
+ * While the gate waits: say it as soon as the server says it listens somewhere the URL does not
+ * lead, and its processes really listen there: another port (not the probed one too), or the
+ * probed port on another address family (`[::1]` only, the URL on 127.0.0.1). The timeout
+ * report repeats it. Returns a stop function; nothing is said once stopped.
  */
 export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, logger: Logger, source: EvidenceSource | undefined): () => void {
 	let done = false;
+	const warn = (fields: Record<string, unknown>, text: string) => {
+		if (!done) {
+			done = true;
+			logger.warn({server: record.name, ...fields}, text);
+		}
+	};
+
 	const stopLines = server.onLine(line => {
-		if (done || !saysItListensElsewhere(record.url, line)) {
+		if (done) {
 			return;
 		}
 
-		void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
-			const listeners = source === undefined ? undefined : listeningPortsOfGroup(server.pid, {source});
-			const warning = earlyPortWarning(record.url, line, {portGiven: record.portGiven, command: record.command, ...(listeners ? {listeners} : {})});
-			if (warning && !done) {
-				done = true;
-				logger.warn({server: record.name, announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);
-			}
-		});
+		if (saysItListensElsewhere(record.url, line)) {
+			void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
+				const listeners = source === undefined ? undefined : listeningPortsOfGroup(server.pid, {source});
+				const warning = earlyPortWarning(record.url, line, {portGiven: record.portGiven, command: record.command, ...(listeners ? {listeners} : {})});
+				if (warning) {
+					warn({announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);
+				}
+			});
+		} else if (source !== undefined && saysItListensHere(record.url, line)) {
+			void familyWarning(record.url, server.pid, source).then(found => {
+				if (found) {
+					warn({cause: found.cause, suggestedUrl: found.suggestedUrl}, messages.finding(record, found.summary, found.fix));
+				}
+			});
+		}
 	});
 	return () => {
 		done = true;
 		stopLines();
 	};
+}
+
+/** The server's processes listen on the probed port, but on no address the URL's host leads to. */
+async function familyWarning(url: URL, pgid: number, source: EvidenceSource) {
+	const [{listeningPortsOfGroup}, {systemResolver, hostOf}, {boundElsewhereFinding}] = await Promise.all([import('../diagnose/port-owner.js'), import('../diagnose/addresses.js'), import('../diagnose/rules.js')]);
+	const onPort = listeningPortsOfGroup(pgid, {source}).filter(listener => listener.port === portOf(url));
+	const probed = onPort.length === 0 ? [] : await systemResolver(hostOf(url)).then(found => found.map(entry => entry.address), () => []);
+	return boundElsewhereFinding(url, probed, onPort);
 }

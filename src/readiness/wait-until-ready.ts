@@ -6,6 +6,7 @@ import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {toHeaders} from '../workflow/headers.js';
 import {mcpHandshake, type ServerInfo} from './mcp-handshake.js';
 import {cachedLookup, probe as httpProbe, type ProbeAnswer, ProbeError, type ProbeOptions, tcpProbe} from './probe.js';
+import {quietError} from './probe-types.js';
 import {warmUpHttp} from './warm-up.js';
 
 export type ProbeKind = 'http' | 'tcp' | 'mcp';
@@ -122,7 +123,7 @@ export function probeOfKind(kind: ProbeKind): ProbeFunction {
  * out at once and the backoff starts over. Rejects with {@link ReadyTimeout} or the abort reason.
  */
 export async function waitForEndpoint(url: URL, plan: WaitPlan): Promise<ReadyInfo> {
-	const wait: WaitState = {start: performance.now(), deadline: performance.now() + plan.timeoutMs, attempts: 0, failuresInRow: 0, lastError: undefined, wakes: wakeSource(plan.wake)};
+	const wait: WaitState = {start: performance.now(), deadline: performance.now() + plan.timeoutMs, attempts: 0, failuresInRow: 0, lastError: undefined, boundMs: 0, wakes: wakeSource(plan.wake)};
 	const lookup = cachedLookup();
 	try {
 		return await pRetry(async () => {
@@ -131,7 +132,7 @@ export async function waitForEndpoint(url: URL, plan: WaitPlan): Promise<ReadyIn
 			const answer = await plan.probe(url, {
 				// Bounded by its own timeout, the wait's deadline and the caller's abort signal:
 				// a server that accepts and never answers cannot hold the wait past either.
-				timeoutMs: Math.max(1, Math.min(plan.schedule.probeTimeoutMs, wait.deadline - performance.now())),
+				timeoutMs: (wait.boundMs = Math.max(1, Math.min(plan.schedule.probeTimeoutMs, wait.deadline - performance.now()))),
 				lookup,
 				...(plan.signal ? {signal: plan.signal} : {}),
 				...(plan.headers ? {headers: plan.headers} : {}),
@@ -157,7 +158,7 @@ export async function waitForEndpoint(url: URL, plan: WaitPlan): Promise<ReadyIn
 	}
 }
 
-type WaitState = {start: number; deadline: number; attempts: number; failuresInRow: number; lastError: Error | undefined; wakes: ReturnType<typeof wakeSource>};
+type WaitState = {start: number; deadline: number; attempts: number; failuresInRow: number; lastError: Error | undefined; /** The bound of the probe that ran last. */ boundMs: number; wakes: ReturnType<typeof wakeSource>};
 
 /** Between two attempts: keep what the failure said, then pause (a wake cuts the pause short and restarts the backoff). */
 async function afterFailure(error: Error, plan: WaitPlan, wait: WaitState): Promise<void> {
@@ -169,7 +170,7 @@ async function afterFailure(error: Error, plan: WaitPlan, wait: WaitState): Prom
 		setImmediate(() => void warmUpHttp());
 	}
 
-	wait.lastError = keepTelling(wait.lastError, error, wait.deadline - performance.now() < plan.schedule.probeTimeoutMs);
+	wait.lastError = keepTelling(wait.lastError, error, wait.boundMs < plan.schedule.probeTimeoutMs && wait.deadline - performance.now() < 1 ? wait.boundMs : undefined);
 	plan.onFailedProbe?.(error, wait.attempts);
 	if (wait.wakes.woken()) {
 		wait.failuresInRow = 0; // The server printed while this probe ran: probe again at once.
@@ -183,12 +184,26 @@ async function afterFailure(error: Error, plan: WaitPlan, wait: WaitState): Prom
 }
 
 /**
- * A probe cut short by the end of the budget says nothing new ("no connection within 3 ms"):
- * keep the error before it. One that was accepted and then got no answer does say something.
+ * A probe cut short by the end of the budget (`cutAfterMs`: its bound, set by the deadline)
+ * says little: a connect cut short says nothing new, so the error before it is kept; so is a
+ * real failure before it (a TLS handshake refused: https against plain http; a full probe
+ * bound without an answer), which a connection cut short would hide. After refusals (it just
+ * started listening), the timeout is told as what it was: the budget running out, not a server
+ * that never answers.
  */
-function keepTelling(previous: Error | undefined, error: ProbeError, nearDeadline: boolean): Error {
-	const truncated = error.code === 'ETIMEDOUT' && error.connected !== true && nearDeadline && previous !== undefined;
-	return truncated ? previous : error;
+function keepTelling(previous: Error | undefined, error: ProbeError, cutAfterMs: number | undefined): Error {
+	if (error.code !== 'ETIMEDOUT' || cutAfterMs === undefined || previous === undefined) {
+		return error;
+	}
+
+	const told = (previous as {code?: string}).code;
+	if (error.connected !== true || told !== 'ECONNREFUSED') {
+		return previous;
+	}
+
+	const cut = quietError('ETIMEDOUT', `the connection was accepted, but the budget ran out ${Math.round(cutAfterMs)} ms later, before an HTTP answer`);
+	cut.connected = true;
+	return cut;
 }
 
 /** "Probe now" events (the server printed something), and a pause they cut short. */
@@ -233,5 +248,11 @@ function wakeSource(subscribe: WaitOptions['wake']) {
 
 export function describeProbeError(error: Error): string {
 	const code = (error as {code?: string}).code;
+	// OpenSSL's multi-line dump (`…:SSL routines:ssl3_get_record:wrong version number:…`) in one short line.
+	const tls = /SSL routines:[^:]*:([^:\n]+)/.exec(error.message);
+	if (tls) {
+		return `${code ?? 'TLS'} (TLS: ${tls[1]!.trim()})`;
+	}
+
 	return code && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
 }
