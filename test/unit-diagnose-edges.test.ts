@@ -13,11 +13,11 @@ import {explainCrash} from '../src/diagnose/crash.js';
 import {formatDiagnosis} from '../src/diagnose/format.js';
 import {diagnose} from '../src/diagnose/rules.js';
 import {diagnoseTimeout, type TimeoutEvidence} from '../src/diagnose/timeout.js';
-import type {Diagnosis} from '../src/diagnose/types.js';
 import {closeNames} from '../src/diagnose/nearby-files.js';
 import {portFlagHint} from '../src/diagnose/port-flag.js';
 import type {Listener} from '../src/diagnose/port-owner.js';
 import {OutputTail} from '../src/server/output-tail.js';
+import {contradiction} from './helpers/report-consistency.js';
 
 const CORPUS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
 const corpus = (file: string) => readFileSync(path.join(CORPUS, file), 'utf8').replace(/\n$/, '').split('\n');
@@ -164,26 +164,6 @@ function timeout(results: AddressResult[], overrides: Partial<TimeoutEvidence> =
 		tail: {stderr: [], stdout: []},
 		...overrides,
 	};
-}
-
-/** What a report must never do: name a cause its own evidence lines rule out. */
-export function contradiction(diagnosis: Diagnosis): string | undefined {
-	const evidence = diagnosis.evidence.join('\n');
-	const claim = `${diagnosis.summary} ${diagnosis.fix}`;
-	if (/answered HTTP \d+/.test(evidence) && /gives no HTTP answer|may be stuck|listens on no port|nothing listens/.test(claim)) {
-		return 'says it never answered, while its evidence shows an answer';
-	}
-
-	if (/its processes listen on no TCP port/.test(evidence) && /accepts connections|the server listens on/.test(claim)) {
-		return 'says it listens, while its evidence shows no listener';
-	}
-
-	const addresses = /addresses of [^:]+: (.*)/.exec(evidence)?.[1] ?? '';
-	if (addresses !== '' && addresses.split('; ').every(part => /ECONNREFUSED/.test(part)) && /accepts connections/.test(claim)) {
-		return 'says it accepts connections, while every probe of the report was refused';
-	}
-
-	return undefined;
 }
 
 describe('6. at the deadline: the report never contradicts its own evidence', () => {

@@ -28,7 +28,7 @@ export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, 
 		}
 	};
 
-	const stopLines = server.onLine(line => {
+	const look = (line: string) => {
 		if (done) {
 			return;
 		}
@@ -48,7 +48,15 @@ export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, 
 				}
 			});
 		}
-	});
+	};
+
+	// What it printed before the gate started watching (a fast server, a slow start-up here) counts too.
+	const {stdout, stderr} = server.tail.kept();
+	for (const line of [...stdout, ...stderr]) {
+		look(line);
+	}
+
+	const stopLines = server.onLine(look);
 	return () => {
 		done = true;
 		stopLines();
