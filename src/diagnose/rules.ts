@@ -7,31 +7,13 @@ import type {Evidence, OtherPortAnswer} from './evidence.js';
 import {portFlagHint} from './port-flag.js';
 import {addressCovers, describeOwner, formatHostPort, type Listener} from './port-owner.js';
 import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
-import type {DiagnosisCause} from './types.js';
+import {finding, type Finding, type Rule, type Facts} from './rule-types.js';
+import {handshakeFailed, listeningJustAfter, readyJustAfter} from './rules-deadline.js';
 
-/** What a rule found: the cause, one line saying it, the fix, and a URL that would work when one is known. */
-export type Finding = {cause: DiagnosisCause; summary: string; fix: string; suggestedUrl?: string};
-
-type Rule = (evidence: Evidence, facts: Facts) => Finding | undefined;
-
-/** What several rules need, worked out once from the evidence. */
-type Facts = {
-	port: number;
-	/** The addresses that were probed (the name's addresses, or the literal). */
-	probed: string[];
-	answered: boolean;
-	/** Listeners on the URL's port: the server tree's own when known, else whoever listens there. */
-	onPort: Listener[];
-	/** Of those, the ones that cover a probed address (a wildcard covers its family). */
-	covering: Listener[];
-	errors: ErrorLike[];
-	/** Every address was probed and refused the connection: nothing accepted it when the report looked. */
-	refusedAll: boolean;
-};
+export type {Finding} from './rule-types.js';
 
 const bindBoth = 'bind the server to both loopback addresses (127.0.0.1 and ::1); prefer loopback binds over 0.0.0.0, which exposes an unauthenticated server to the network';
 const listenerText = (listener: Listener) => (listener.pid === undefined ? formatHostPort(listener.address, listener.port) : `${formatHostPort(listener.address, listener.port)} ← ${describeOwner(listener)}`);
-const finding = (cause: DiagnosisCause, summary: string, fix: string, suggestedUrl?: string): Finding => ({cause, summary, fix, ...(suggestedUrl === undefined ? {} : {suggestedUrl})});
 
 /** The server mcp-launch started is gone: that is the story, whatever else is seen. */
 const crashed: Rule = evidence => {
@@ -166,40 +148,6 @@ const stranger: Rule = (evidence, facts) => {
 		? finding('port-in-use', `port ${facts.port} is answered by ${strangers.map(listener => listenerText(listener)).join(', ')}, not by the server's processes`, 'stop the other process (a stale instance?), or give the server another port')
 		: undefined;
 };
-
-/** `--probe mcp`: the endpoint answers HTTP, but the initialize handshake failed; say what it answered, not "stuck". */
-const handshakeFailed: Rule = (evidence, facts) => {
-	const failure = facts.answered ? facts.errors.find(error => error.code === 'EHANDSHAKE') : undefined;
-	const answered = evidence.addresses?.results.find(result => result.ok);
-	return failure && answered?.ok
-		? finding(
-			'unexpected-status',
-			`${formatHostPort(answered.address, facts.port)} answers HTTP ${answered.status}, but the MCP handshake (--probe mcp) failed: ${failure.message}`,
-			'look at what it answered: a server that allows one session may have given it to another client, or it does not speak Streamable HTTP there; the default --probe http gates on any HTTP answer',
-		)
-		: undefined;
-};
-
-/** A timeout report: the server answers now, when the report looked; it was ready a moment too late. */
-const readyJustAfter: Rule = (evidence, facts) => {
-	const answered = evidence.elapsedMs === undefined ? undefined : evidence.addresses?.results.find(result => result.ok);
-	return answered?.ok
-		? finding(
-			'race',
-			`${formatHostPort(answered.address, facts.port)} answered HTTP ${answered.status} when this report looked, right after the ${formatDuration(evidence.elapsedMs!)} deadline: the server became ready just too late`,
-			`raise --timeout (it needs a little more than ${formatDuration(evidence.elapsedMs!)} to boot here)`,
-		)
-		: undefined;
-};
-
-/** A timeout report: the report's probe was refused, and yet the server listens there now: it started listening at the deadline. */
-const listeningJustAfter: Rule = (evidence, facts) => (evidence.elapsedMs !== undefined && facts.refusedAll && facts.covering.length > 0
-	? finding(
-		'race',
-		`the server listens on ${facts.covering.map(listener => formatHostPort(listener.address, listener.port)).join(', ')} now, but refused the report's probe a moment before: it started listening right at the ${formatDuration(evidence.elapsedMs)} deadline`,
-		`raise --timeout (it needs a little more than ${formatDuration(evidence.elapsedMs)} to boot here)`,
-	)
-	: undefined);
 
 const healthy: Rule = evidence => (evidence.answer ? finding('ok', `${evidence.url.href} answers HTTP ${evidence.answer.status}: ready for MCP clients`, '') : undefined);
 
