@@ -4,7 +4,8 @@
 // private TMPDIR, nothing listening on the port it was given.
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {cliBuilt, runCli, shellJoin, show} from './helpers/cli.js';
@@ -78,6 +79,17 @@ const rows: Row[] = [
 	{name: '--url with {port} and no --port', args: c => noPort(c, '-u', 'http://127.0.0.1:{port}/mcp'), flag: /--port/, form: /number or auto/},
 	{name: '-u without a value', args: c => ['-s', c.S, '-u'], flag: /`--url`/, form: urlForm},
 	{name: 'two --url for one --server', args: c => noPort(c, '-u', c.U, '-u', c.U), flag: /--url/, form: /one `--url` per `--server`/},
+	// --url: what no shell may see, and {port} only as the port (issue 17).
+	{name: '--url with $( ) in the host', args: c => noPort(c, '-u', 'http://x$(touch${IFS}y)z:1/mcp'), flag: /--url/, form: /`\$` in the host/},
+	{name: '--url with a backtick in the host', args: c => noPort(c, '-u', 'http://a`id`b:1/mcp'), flag: /--url/, form: /`.` in the host/},
+	{name: '--url with & between query parameters, placed by {url}', args: c => noPort({...c, S: `${c.S} {url}`}, '-u', `${c.U}?a=1&b=2`), flag: /--url/, form: /without `&`.*"\$MCP_SERVER_URL"/},
+	{name: '{url} inside a quoted here-doc', args: c => launch({...c, S: `sh <<'EOF'\n${c.S} {url}\nEOF`}), flag: /--server/, form: /cannot place `\{url\}` inside a quoted here-doc.*"\$MCP_SERVER_URL"/},
+	{name: '--url with {port}9 as the port', args: c => launch(c, '-u', 'http://127.0.0.1:{port}9/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	{name: '--url with {port} in the host', args: c => launch(c, '-u', 'http://127.0.0.{port}/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	{name: '--url with .{port} after the host', args: c => launch(c, '-u', 'http://127.0.0.1.{port}/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	// Too long to run (E2BIG): refused before anything starts.
+	{name: 'a server command just under 128 KiB (over it in its shell\'s script)', args: c => launch({...c, S: `${c.S} #${'a'.repeat(131_060 - c.S.length - 2)}`}), flag: /--server/, form: /at most 128 KiB/},
+	{name: 'a client argument that placeholders make longer than 128 KiB', args: c => launch({...c, C: [...c.C, '{url}'.repeat(5100)]}), flag: /client argument/, form: /at most 128 KiB/},
 	// --port
 	{name: '--port 70000', args: c => noPort(c, '-p', '70000'), flag: /--port/, form: portForm},
 	{name: '--port -1', args: c => noPort(c, '-p', '-1'), flag: /--port/, form: portForm},
@@ -143,6 +155,11 @@ const rows: Row[] = [
 	{name: '--from a config that is a JSON array', args: c => launch(c, '--from', `${path.join(c.D, 'array.json')}:x`), flag: /--from/, form: /lists no servers/},
 	{name: '--from without a colon', args: c => launch(c, '--from', 'nocolon'), flag: /--from/, form: fromForm},
 	{name: '--from empty', args: c => launch(c, '--from', ''), flag: /--from/, form: fromForm},
+	{name: '--from an entry whose host holds $( )', args: c => launch(c, '--from', `${path.join(c.D, 'mcp.json')}:evilhost`), flag: /--from/, form: /`\$` in the host/},
+	{name: '--from a FIFO (it would hang)', args: c => launch(c, '--from', `${path.join(c.D, 'fifo.json')}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a symlink to /dev/zero (it would never end)', args: c => launch(c, '--from', `${path.join(c.D, 'zero.json')}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a directory', args: c => launch(c, '--from', `${c.D}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a file over 1 MiB', args: c => launch(c, '--from', `${path.join(c.D, 'big.json')}:x`), flag: /--from/, form: /larger than 1 MiB/},
 	{name: '--from and --url together', args: c => noPort(c, '-u', c.U, '--from', `${path.join(c.D, 'mcp.json')}:good`), flag: /--url.*--from/, form: /not both/},
 	// The environment.
 	{name: '{mcp-config} with TMPDIR missing', args: c => launch({...c, C: [...c.C, '{mcp-config}']}), env: {TMPDIR: '/nonexistent/mcp-launch-spec'}, flag: /\{mcp-config\}/, form: /TMPDIR/},
@@ -196,8 +213,12 @@ before(async () => {
 			stdio: {command: 'node', args: ['server.js']},
 			ftp: {type: 'http', url: 'ftp://127.0.0.1/mcp'},
 			hostless: {type: 'http', url: 'http:///mcp'},
+			evilhost: {type: 'http', url: `http://x$(touch\${IFS}${path.join(root, 'PWNED')})y:${port}/mcp`},
 		},
 	}));
+	execFileSync('mkfifo', [path.join(fromDir, 'fifo.json')]);
+	symlinkSync('/dev/zero', path.join(fromDir, 'zero.json'));
+	writeFileSync(path.join(fromDir, 'big.json'), `{"mcpServers": {}, "pad": "${'x'.repeat(1024 * 1024)}"}`);
 });
 
 after(() => {
@@ -241,6 +262,7 @@ describe('after the whole table', () => {
 	it('nothing listens on the port the rows named, and no server log was created', async () => {
 		assert.equal(await portIsFree(port), true, `nothing accepts on 127.0.0.1:${port}`);
 		assert.deepEqual(readdirSync(privateTmp), []);
-		assert.deepEqual(readdirSync(fromDir).sort(), ['array.json', 'mcp.json', 'not-json.json']);
+		assert.deepEqual(readdirSync(fromDir).sort(), ['array.json', 'big.json', 'fifo.json', 'mcp.json', 'not-json.json', 'zero.json']);
+		assert.equal(existsSync(path.join(root, 'PWNED')), false, 'no URL ran as code');
 	});
 });

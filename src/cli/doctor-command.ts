@@ -4,14 +4,15 @@ import {defaults} from '../defaults.js';
 import {doctor, formatDoctor} from '../doctor.js';
 import {formatDuration} from '../duration.js';
 import {startGuardian} from '../lifecycle/guardian.js';
-import {shown} from '../option-error.js';
+import {printable, shown} from '../option-error.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import type {EvidenceSource} from '../platform.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
-import {redactText} from '../redact.js';
+import {redactText, secretsOf} from '../redact.js';
 import {startServer} from '../server/start-server.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
+import {placeholderValues, serverCommand} from '../workflow/placeholders.js';
 import {type Command, runCommand} from './run-command.js';
 import {commonOptions, list, UsageError} from './shared.js';
 
@@ -30,7 +31,7 @@ function parse(argv: string[], version: string) {
 }
 
 type Flags = ReturnType<typeof parse>;
-type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: string | undefined};
+type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: {command: string; env: Record<string, string | undefined>} | undefined};
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
@@ -51,24 +52,26 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 				throw new UsageError(`Expected \`--server\` to be the command that starts the MCP server, like --server "node server.js", got \`${shown(parsed.server)}\``);
 			}
 
+			const url = toEndpointUrl(given[0] ?? defaults.url, '<url>');
 			return {
 				parsed,
-				url: toEndpointUrl(given[0] ?? defaults.url, '<url>'),
+				url,
 				probeTimeoutMs: toDurationMs(parsed['probe-timeout'] ?? defaults.doctorProbeTimeoutMs, '--probe-timeout'),
 				bootMs: toDurationMs(parsed.timeout ?? defaults.doctorBootMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
-				server: parsed.server === undefined ? undefined : expandServerCommand(parsed.server),
+				// Its placeholders ({url}, {port}, {host}) are the URL's, filled as the launcher fills them.
+				server: parsed.server === undefined ? undefined : serverCommand(expandServerCommand(parsed.server), {self: placeholderValues('server', url), byName: new Map([['server', placeholderValues('server', url)]])}, process.env),
 			};
 		},
-		secrets: ({headers}) => Object.values(headers),
+		secrets: ({headers, url}) => secretsOf(headers, [url]),
 		run: async (input, {signal}) => runDoctor(input, source, signal),
 	};
 	return runCommand(command, argv);
 }
 
-async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: serverCommand}: DoctorInput, source: EvidenceSource | undefined, signal: AbortSignal): Promise<number> {
-	const guardian = serverCommand === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
-	const server = serverCommand === undefined || !guardian ? undefined : startServer({command: serverCommand, cwd: process.cwd(), env: process.env, evidenceSource: source}, guardian);
+async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: toStart}: DoctorInput, source: EvidenceSource | undefined, signal: AbortSignal): Promise<number> {
+	const guardian = toStart === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
+	const server = toStart === undefined || !guardian ? undefined : startServer({...toStart, cwd: process.cwd(), evidenceSource: source, secrets: secretsOf(headers, [url])}, guardian);
 	try {
 		if (server) {
 			const gone = new AbortController();
@@ -88,8 +91,9 @@ async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: 
 			...(server ? {pgid: server.pid, serverOutput: [...server.tail.lines('stderr'), ...server.tail.lines('stdout')]} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
-		// Redacted: URL passwords and query values, and the header values, never reach the output.
-		process.stdout.write(`${redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), Object.values(headers))}\n`);
+		// Redacted (URL passwords and query values, header values) and printable (what the server
+		// printed or answered cannot drive the terminal).
+		process.stdout.write(`${printable(redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), secretsOf(headers, [url])))}\n`);
 		return report.exitCode;
 	} finally {
 		await server?.stop(defaults.killTimeoutMs);

@@ -5,6 +5,7 @@ import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
+import {secretsOf} from '../redact.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
 import {fastParse, launchFlags, type ParsedFlags} from './flags.js';
@@ -88,7 +89,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 		flags: args => parse(args, version),
 		singles: ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit'],
 		input: (parsed, level) => launchOptions(parsed, level, source),
-		secrets: options => Object.values(options.headers ?? {}),
+		secrets: options => secretsOf(options.headers, (options.servers ?? []).map(server => server.url)),
 		// A Ctrl-C typed on the terminal reached the client too (same foreground group): let the
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
 		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),

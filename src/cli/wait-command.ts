@@ -5,6 +5,7 @@ import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
+import {secretsOf} from '../redact.js';
 import {type Command, runCommand} from './run-command.js';
 import {commonOptions, list, UsageError} from './shared.js';
 
@@ -46,7 +47,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 				headers: parseHeaders(list(parsed.header)),
 			};
 		},
-		secrets: ({headers}) => Object.values(headers),
+		secrets: ({headers, urls}) => secretsOf(headers, urls),
 		async run({parsed, urls, timeoutMs, headers}, {logger, signal}) {
 			await Promise.all(urls.map(async url => {
 				const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});

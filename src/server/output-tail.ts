@@ -21,10 +21,13 @@ function keep(partial: Partial, more: string): void {
 	}
 }
 
-/** The line is complete: hand it over (without a CR of a CRLF, marked if cut) and start afresh. */
-function take(partial: Partial): string {
+/** How a kept line is shown: redacted (told whether it was cut, so a secret's start at the cut goes too). */
+export type LineRedactor = (text: string, cut: boolean) => string;
+
+/** The line is complete: hand it over (without a CR of a CRLF, redacted, marked if cut) and start afresh. */
+function take(partial: Partial, redact: LineRedactor): string {
 	const text = partial.text.endsWith('\r') ? partial.text.slice(0, -1) : partial.text;
-	const line = partial.cut ? `${text}${truncated}` : text;
+	const line = partial.cut ? `${redact(text, true)}${truncated}` : redact(text, false);
 	partial.text = '';
 	partial.cut = false;
 	return line;
@@ -37,12 +40,19 @@ function take(partial: Partial): string {
  */
 export class OutputTail {
 	readonly #limit: number;
+	readonly #redact: LineRedactor;
 	readonly #lines: Record<StreamName, string[]> = {stdout: [], stderr: []};
 	/** The start of the unterminated line, and whether more of it was dropped. */
 	readonly #partial: Record<StreamName, Partial> = {stdout: {text: '', cut: false}, stderr: {text: '', cut: false}};
 
-	constructor(limit: number) {
+	/**
+	 * `redact` is applied to every line as it is kept, before anything reads it, and before the
+	 * line is cut short (it is told when it was): no secret of the server's output survives in
+	 * part at the cut (see redactCutText).
+	 */
+	constructor(limit: number, redact: LineRedactor = text => text) {
 		this.#limit = limit;
+		this.#redact = redact;
 	}
 
 	/**
@@ -75,7 +85,7 @@ export class OutputTail {
 
 		const finished = chunk.slice(from, last).split('\n').map(part => {
 			keep(partial, part);
-			return take(partial);
+			return take(partial, this.#redact);
 		});
 		keep(partial, chunk.slice(last + 1));
 		// Only the last `limit` can stay; the listeners still see every line.
@@ -93,7 +103,7 @@ export class OutputTail {
 			return undefined;
 		}
 
-		const rest = take(partial);
+		const rest = take(partial, this.#redact);
 		this.#add(stream, rest);
 		return rest;
 	}
@@ -101,7 +111,8 @@ export class OutputTail {
 	/** The last `count` lines of one stream, with the unterminated line if any. */
 	lines(stream: StreamName, count = this.#limit): string[] {
 		const partial = this.#partial[stream];
-		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], partial.cut ? `${partial.text}${truncated}` : partial.text];
+		// The line still being printed may go on with the rest of a secret: redacted as if cut.
+		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], `${this.#redact(partial.text, true)}${partial.cut ? truncated : ''}`];
 		return all.slice(-count);
 	}
 
