@@ -1,3 +1,4 @@
+import {isNormalAnswer} from '../readiness/probe-types.js';
 import type {AnswerContext, AnswerInput, AnswerVerdict} from './answer.js';
 
 /** What the rules read, worked out once from the answer. */
@@ -96,7 +97,7 @@ const sseOnlyServer: AnswerRule = ({url, context, status, at, rpc}) => {
 
 /** 2xx/400/405/406: what MCP servers answer to a bare probe. */
 const normalAnswer: AnswerRule = ({status, at}) => {
-	if (!((status >= 200 && status < 300) || status === 400 || status === 405 || status === 406)) {
+	if (!isNormalAnswer(status)) {
 		return undefined;
 	}
 

@@ -2,7 +2,7 @@ import {isIP} from 'node:net';
 import {bounds} from '../defaults.js';
 import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
 import {parseAnnounced} from '../diagnose/announced.js';
-import {type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
+import {answerInput, type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
 import type {ResolvedOptions} from '../options.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
@@ -39,7 +39,7 @@ export async function checkAnswer(record: ServerRecord, server: ServerProcess | 
 
 	const tail = server ? [...server.tail.lines('stdout'), ...server.tail.lines('stderr')] : [];
 	const context = {announcedPaths: parseAnnounced(tail).paths, serverOutput: tail};
-	const verdict = classifyAnswer({status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})}, record.url, context);
+	const verdict = classifyAnswer(answerInput(ready), record.url, context);
 	const fields = {server: record.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl};
 	if (verdict.cause === 'host-check') {
 		const {acceptedLoopbackUrl} = await import('../diagnose/host-check.js');
