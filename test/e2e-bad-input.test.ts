@@ -59,6 +59,10 @@ const rows: Row[] = [
 	{name: 'unknown short flag -x', args: c => launch(c, '-x'), flag: /-x\b/, form: helpForm},
 	{name: 'unknown --no-reuse', args: c => launch(c, '--no-reuse'), flag: /--no-reuse/, form: helpForm},
 	{name: 'a value given to the switch --reuse', args: c => launch(c, '--reuse=banana'), flag: /--reuse/, form: /without a value/},
+	{name: 'a value given to the switch --insecure', args: c => launch(c, '--insecure=banana'), flag: /--insecure/, form: /without a value/},
+	{name: 'a value given to the switch -q', args: c => launch(c, '-q=x'), flag: /--quiet/, form: /without a value/},
+	{name: 'a value given to the switch --verbose', args: c => launch(c, '--verbose=no'), flag: /--verbose/, form: /without a value/},
+	{name: '--server-log twice', args: c => launch(c, '--server-log', path.join(c.D, 'a.log'), '--server-log', path.join(c.D, 'b.log')), flag: /--server-log/, form: /once.*--server-log server\.log/},
 	{name: '--quiet and --verbose', args: c => launch(c, '-q', '-v'), flag: /--quiet.*--verbose/, form: /only one of/},
 	// --server
 	{name: '--server empty', args: c => ['-s', '', '-p', c.P, '--', ...c.C], flag: /--server/, form: serverForm},
@@ -175,6 +179,8 @@ const rows: Row[] = [
 	{name: 'wait -H with a newline', args: c => ['wait', '-H', 'X: s3cret\nY: b', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
 	{name: 'wait -H without a value', args: () => ['wait', '-H'], flag: /`--header`/, form: headerForm},
 	{name: 'wait --probe banana', args: c => ['wait', '--probe', 'banana', c.U], flag: /--probe/, form: /http, tcp, mcp/},
+	{name: 'wait --insecure=banana', args: c => ['wait', '--insecure=banana', c.U], flag: /--insecure/, form: /without a value/},
+	{name: 'wait --probe twice', args: c => ['wait', '--probe', 'tcp', '--probe', 'http', c.U], flag: /--probe/, form: /once.*http, tcp or mcp/},
 	{name: 'wait --bogus', args: c => ['wait', '--bogus', c.U], flag: /--bogus/, form: helpForm},
 	{name: 'wait --log-level twice', args: c => ['wait', '--log-level', 'info', '--log-level', 'warn', c.U], flag: /--log-level/, form: /debug, info, warn/},
 	// doctor
@@ -188,6 +194,9 @@ const rows: Row[] = [
 	{name: 'doctor -s without a value', args: () => ['doctor', '-s'], flag: /`--server`/, form: serverForm},
 	{name: 'doctor -H without a colon', args: c => ['doctor', '-s', c.S, '-H', 'Bearer s3cret', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
 	{name: 'doctor -H with a CR', args: c => ['doctor', '-s', c.S, '-H', 'X: s3cret\rY: b', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
+	{name: 'doctor --insecure=banana', args: c => ['doctor', '--insecure=banana', c.U], flag: /--insecure/, form: /without a value/},
+	{name: 'doctor --format twice', args: c => ['doctor', '--format', 'json', '--format', 'text', c.U], flag: /--format/, form: /once.*text or json/},
+	{name: 'doctor --probe-timeout without a value', args: () => ['doctor', '--probe-timeout'], flag: /`--probe-timeout`/, form: /a duration, like --probe-timeout 2s/},
 	{name: 'doctor --bogus', args: c => ['doctor', '--bogus', c.U], flag: /--bogus/, form: helpForm},
 ];
 
