@@ -1,6 +1,7 @@
 // End-to-end, the attacks of issue 17 as a user would meet them: a cloned repository's
 // .mcp.json (read by --from) or a -u URL holds shell code, and the server command hands {url}
-// to a shell that re-reads it. Through the built CLI, /bin/sh (dash here) and bash: nothing in
+// to a shell that re-reads it (sh -c, eval, bash -c, here-docs, npm scripts, a wrapper that runs
+// its argument through a shell). Through the built CLI, /bin/sh (dash here) and bash: nothing in
 // the URL runs, the server gets the URL (percent-encoded where a shell would act), and what
 // cannot be made inert (a host with shell characters, `&` between query parameters where
 // {url} places it) is refused with exit 2 before anything starts.
@@ -32,6 +33,11 @@ before(async () => {
 		amp: evil(`?a=1&touch\${IFS}${marker}`),
 		host: {url: `http://x$(touch\${IFS}${marker})y:${port}/mcp`},
 	}}));
+	// npm scripts that re-read what they are given: an npm config value inside `sh -c "…"`, arguments after eval.
+	writeFileSync(path.join(dir, 'package.json'), JSON.stringify({name: 'injection', version: '1.0.0', private: true, scripts: {
+		viaconfig: `sh -c "node ${ARGV_REPORT} --url $npm_config_url"`,
+		viaargs: `eval node ${ARGV_REPORT} --url`,
+	}}));
 });
 
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -49,9 +55,15 @@ const nestings: Array<[string, string]> = [
 	['a wrapper running its argument through a shell (nodemon --exec)', `node -e 'require("child_process").execSync(process.argv[1], {stdio: "inherit"})' '${server} --url {url}'`],
 ];
 
+/** npm scripts that re-read what they are given (npm itself costs ~0.5 s a run: one payload goes through them). */
+const npmNestings: Array<[string, string]> = [
+	['an npm script with $npm_config_url inside sh -c', 'npm run -s viaconfig --url={url}'],
+	['an npm script that evals its arguments', 'npm run -s viaargs -- {url}'],
+];
+
 describe('a URL from a cloned repo\'s .mcp.json, placed by {url} in a shell that re-reads it', {concurrency: 1}, () => {
 	for (const name of ['s', 'tick', 'quote']) {
-		for (const [where, command] of nestings) {
+		for (const [where, command] of name === 's' ? [...nestings, ...npmNestings] : nestings) {
 			it(`--from evil.json:${name}, ${where}: nothing runs, the server gets the URL`, {timeout: 30_000}, async () => {
 				rmSync(report, {force: true});
 				rmSync(marker, {force: true});
