@@ -15,11 +15,8 @@ const SERVER = path.join(FIXTURES, 'log-echo-server.js');
 const PASSWORD = 'pw-SECRET-91c2e4';
 const QUERY = 'qs-SECRET-5d8e01';
 const HEADER = 'hdr-SECRET-7f3a9c-0123456789abcdef';
-let port: number;
-
-before(async () => {
+before(() => {
 	assert.ok(cliBuilt(), 'dist/cli.js is built (npm run build)');
-	port = await freePort();
 });
 
 /** No part of a secret: not whole, not its first 6 characters (a cut), not percent-encoded. */
@@ -49,7 +46,8 @@ describe('a URL password in any spelling: ready line, wait timeout, doctor text 
 	for (const [what, password] of passwords) {
 		const url = (p: number) => `http://u:${password}@127.0.0.1:${p}/mcp?token=${QUERY}`;
 		it(`${what}: the ready line and -v`, {timeout: 30_000}, async () => {
-			const result = await runCli(['-v', '-s', `node ${SERVER} --port ${port}`, '-u', url(port), '--', 'true'], {timeoutMs: 25_000});
+			const own = await freePort();
+			const result = await runCli(['-v', '-s', `node ${SERVER} --port ${own}`, '-u', url(own), '--', 'true'], {timeoutMs: 25_000});
 			assert.equal(result.code, 0, show(result));
 			assert.match(result.stderr, /ready http:\/\/u:\*\*\*@127\.0\.0\.1/, show(result));
 			assertNone(result.stderr, [password, QUERY], 'stderr');
@@ -75,7 +73,9 @@ describe('a URL password in any spelling: ready line, wait timeout, doctor text 
 
 describe('what a server prints: query values and header values redacted, control characters escaped', {concurrency: 2}, () => {
 	it('-v shows its access log without the query value, and its escape sequences as text', {timeout: 30_000}, async () => {
-		const result = await runCli(['-v', '-s', `node ${SERVER} --port ${port + 0}`, '-p', String(port), '-H', `Authorization: Bearer ${HEADER}`, '-u', `http://127.0.0.1:{port}/mcp?token=${QUERY}`, '--', 'true'], {timeoutMs: 25_000});
+		// -v shows what the server printed until the client starts: the line printed before listen() is sure to be among it.
+		const port = await freePort();
+		const result = await runCli(['-v', '-s', `node ${SERVER} --port ${port}`, '-p', String(port), '-H', `Authorization: Bearer ${HEADER}`, '-u', `http://127.0.0.1:{port}/mcp?token=${QUERY}`, '--', 'true'], {timeoutMs: 25_000, env: {...process.env, LOG_ECHO_TARGET: `/mcp?token=${QUERY}`}});
 		assert.equal(result.code, 0, show(result));
 		assert.match(result.stderr, /\[server\] INFO: +127\.0\.0\.1:1 - "POST \/mcp\?token=\*\*\* HTTP\/1\.1" 400/, show(result));
 		assert.match(result.stderr, /\\u001b\]0;PWNED-TITLE\\u0007/, 'the OSC is shown escaped');
