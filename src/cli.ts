@@ -27,8 +27,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 		const {main} = await import('./cli-main.js');
 		code = await main(args, version, source);
 	} catch (error) {
-		const {redactText} = await import('./redact.js');
-		process.stderr.write(`mcp-launch: internal error: ${redactText((error as Error).message ?? String(error))}\n`);
+		const [{redactText}, {printable}] = await Promise.all([import('./redact.js'), import('./option-error.js')]);
+		process.stderr.write(`mcp-launch: internal error: ${printable(redactText((error as Error).message ?? String(error)))}\n`);
 		code = 1;
 	}
 }

@@ -1,6 +1,6 @@
 import {type AddressResult, checkAddresses, portOf, type Resolver} from './diagnose/addresses.js';
 import {parseAnnounced} from './diagnose/announced.js';
-import {classifyAnswer} from './diagnose/answer.js';
+import {answerInput, classifyAnswer} from './diagnose/answer.js';
 import type {CrashExit} from './diagnose/crash.js';
 import {type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
 import {probeOtherPorts} from './diagnose/other-ports.js';
@@ -70,7 +70,7 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 	checks.push(listenerStep(port, {results: addresses.results, portListeners, tree, serverExit: options.serverExit, canTell: source !== undefined || options.findListeners !== undefined}));
 	const announced = parseAnnounced(output);
 	const first = addresses.results.find(result => result.ok);
-	const answer = first?.ok ? classifyAnswer({status: first.status, ...(first.location === undefined ? {} : {location: first.location}), ...(first.bodySnippet === undefined ? {} : {bodySnippet: first.bodySnippet})}, url, {announcedPaths: announced.paths, serverOutput: output}) : undefined;
+	const answer = first?.ok ? classifyAnswer(answerInput(first), url, {announcedPaths: announced.paths, serverOutput: output}) : undefined;
 	const scheme = first ? undefined : await confirmedScheme(addresses.results, url, probe, timeoutMs, headers);
 	// A 404 while another port of the server's tree answers MCP there: the port is wrong, not the path.
 	const otherPorts = answer?.cause === 'wrong-path' && tree && tree.length > 0 ? await probeOtherPorts(url, tree, {timeoutMs, probe}) : undefined;

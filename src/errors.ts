@@ -1,7 +1,8 @@
 import type {CrashKind} from './diagnose/crash.js';
 import type {Listener} from './diagnose/port-owner.js';
 import type {DiagnosisCause} from './diagnose/types.js';
-import {redactText} from './redact.js';
+import {printable} from './option-error.js';
+import {redactText, redactValue} from './redact.js';
 
 /** The evidence each {@link LaunchError} code carries, for machines. */
 export type LaunchErrorDetails = {
@@ -41,10 +42,16 @@ export class LaunchError<Code extends LaunchErrorCode = LaunchErrorCode> extends
 	readonly details: Readonly<LaunchErrorDetails[Code]>;
 
 	constructor(code: Code, message: string, options: {cause?: unknown; details: LaunchErrorDetails[Code]}) {
-		super(redactText(message), options.cause === undefined ? undefined : {cause: options.cause});
+		super(printable(redactText(message)), options.cause === undefined ? undefined : {cause: options.cause});
 		this.code = code;
-		this.details = options.details;
+		// Evidence too is shown as it is safe to print: `console.error(error)` must not leak a URL's
+		// password or query values, nor let a server's output drive the terminal.
+		this.details = redactDetails(options.details);
 	}
+}
+
+function redactDetails<T>(details: T): T {
+	return redactValue(details, [], 0, printable) as T;
 }
 
 /** A LaunchError of any code, as a union: checking `code` narrows `details`. */

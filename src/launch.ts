@@ -52,7 +52,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		// dies before, the shell reads EOF and never runs the command); then the guardian, told
 		// about every group and the temp directory before anything is released.
 		for (const record of records.filter(item => !item.reused)) {
-			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, evidenceSource: plan.evidenceSource, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
+			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, evidenceSource: plan.evidenceSource, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
 		}
 
 		guardian = startGuardian(plan.killTimeoutMs);

@@ -1,5 +1,6 @@
 import {writeSync} from 'node:fs';
 import type {Logger} from './log-types.js';
+import {printable} from './option-error.js';
 import {redactText} from './redact.js';
 
 export type LogFormat = 'pretty' | 'json';
@@ -16,7 +17,7 @@ const levelLabels: Record<number, string> = {40: 'warning: ', 50: 'error: ', 60:
  * Server output echoed in verbose mode keeps its own text behind `[server]`.
  */
 export function formatPretty(record: {level: number; msg?: string; source?: string; stream?: string; server?: string}, eol = '\n'): string {
-	const message = record.msg ?? '';
+	const message = printable(record.msg ?? ''); // What a server printed or answered cannot drive the terminal.
 	if (record.source === 'server') {
 		const name = record.server && record.server !== 'server' ? ` ${record.server}` : '';
 		return `[server${name}${record.stream === 'stderr' ? ' stderr' : ''}] ${message}${eol}`;
@@ -63,7 +64,7 @@ class TerminalStatus implements StatusLine {
 	}
 
 	set(text: string) {
-		this.#text = redactText(text);
+		this.#text = printable(redactText(text));
 		this.#destination.write(`\r\u001B[2K${prefix}${this.#text}`);
 	}
 
@@ -160,7 +161,8 @@ export function createLogger({level, format, secrets = []}: {level: LogLevel; fo
 	if (format === 'json') {
 		const json = {
 			write(line: string) {
-				stderr.write(redactText(line, secrets));
+				// JSON escapes C0 controls; printable() also turns DEL and C1 (U+009B is a CSI) into \u escapes.
+				stderr.write(printable(redactText(line, secrets)));
 			},
 		};
 		return {logger: new DeferredLogger(level, pino => pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json)), status: noStatus};

@@ -1,5 +1,6 @@
 import {parseDuration} from './duration.js';
-import {expected} from './option-error.js';
+import {expected, OptionError, shown} from './option-error.js';
+import {shellSafeUrl} from './workflow/shell-inert.js';
 
 /**
  * The value checks of every option: each turns what the user gave into the value the code
@@ -30,27 +31,57 @@ export function toDurationMs(value: number | string, flag: string, {allowZero = 
 	return ms;
 }
 
-/** Parse and check an MCP endpoint URL: http or https, a host, a port 1-65535 if one is given. */
+const urlForm = 'an http:// or https:// URL with a host, like http://127.0.0.1:3000/mcp';
+
+/**
+ * Parse and check an MCP endpoint URL: http or https, a host name or address, a port 1-65535
+ * if one is given. Shell-special characters of its userinfo, path, query values and fragment
+ * come back percent-encoded (same meaning), so the URL is data in any shell (shell-inert.ts).
+ */
 export function toEndpointUrl(value: string | URL, flag = '--url'): URL {
-	const form = 'an http:// or https:// URL with a host, like http://127.0.0.1:3000/mcp';
 	const text = value instanceof URL ? value.href : value;
 	// The WHATWG parser reads `http:///mcp` as the host "mcp" and `http:/x` as `http://x`: insist on `//host`.
 	if (typeof text !== 'string' || !/^https?:\/\/[^/?#\\\s]/i.test(text)) {
-		throw expected(flag, form, value);
+		throw expected(flag, urlForm, value);
 	}
 
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw expected(flag, form, value);
+		throw expected(flag, urlForm, value);
 	}
 
 	if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.port === '0') {
-		throw expected(flag, `${form} (a port 1-65535)`, value);
+		throw expected(flag, `${urlForm} (a port 1-65535)`, value);
 	}
 
-	return url;
+	const safe = shellSafeUrl(url);
+	if (safe.badHostCharacter !== undefined) {
+		throw new OptionError(flag, `Expected \`${flag}\` to be ${urlForm}, whose host is a name of letters, digits, dots and dashes or an IP address, got \`${shown(value)}\` (\`${shown(safe.badHostCharacter)}\` in the host)`);
+	}
+
+	return safe.url;
+}
+
+/**
+ * A URL that may hold `{port}` (a port picked later): `{port}` stands for the whole port, once
+ * (`http://127.0.0.1:{port}/mcp`), so any port 1-65535 makes a valid URL. Returns the checked
+ * URL text, normalized as {@link toEndpointUrl} does, `{port}` kept.
+ */
+export function toEndpointTemplate(value: string | URL, flag = '--url'): string {
+	const text = value instanceof URL ? value.href : value;
+	if (typeof text !== 'string' || !text.includes('{port}')) {
+		return toEndpointUrl(value, flag).href;
+	}
+
+	if (text.indexOf('{port}') !== text.lastIndexOf('{port}') || !/^https?:\/\/[^/?#]*:\{port\}(?:[/?#]|$)/i.test(text)) {
+		throw expected(flag, 'a URL with {port} as its whole port, like http://127.0.0.1:{port}/mcp', value);
+	}
+
+	const url = toEndpointUrl(text.replace('{port}', '1'), flag);
+	const userinfo = url.username === '' && url.password === '' ? '' : `${url.username}${url.password === '' ? '' : `:${url.password}`}@`;
+	return `${url.protocol}//${userinfo}${url.hostname}:{port}${url.pathname}${url.search}${url.hash}`;
 }
 
 export function toChoice<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
@@ -82,3 +113,17 @@ export function toText(value: unknown, flag: string, form: string, {allowEmpty =
 	return value;
 }
 
+
+/**
+ * Linux runs no program with one argument over 128 KiB (MAX_ARG_STRLEN, its NUL byte included):
+ * exec fails with E2BIG. A server command (inside its held shell's script) or a client argument
+ * that long, placeholders filled, is refused up front.
+ */
+const maxArgumentBytes = 131_072;
+
+export function checkArgumentLength(text: string, flag: string, reserveBytes = 0): void {
+	const bytes = Buffer.byteLength(text) + reserveBytes + 1;
+	if (bytes > maxArgumentBytes) {
+		throw new OptionError(flag, `Expected \`${flag}\` to be at most 128 KiB (the system's limit for one argument), got ${Math.ceil(bytes / 1024)} KiB with the placeholders filled`);
+	}
+}

@@ -1,10 +1,12 @@
 import {defaults} from './defaults.js';
 import {expected, OptionError, shown} from './option-error.js';
-import {toChoice, toDurationMs, toEndpointUrl, toPort, toText} from './option-values.js';
+import {checkArgumentLength, toChoice, toDurationMs, toEndpointTemplate, toPort, toText} from './option-values.js';
 import {toHeaders} from './workflow/headers.js';
-import {fillArgv, fillShellCommand} from './workflow/placeholders.js';
+import {fillArgv, fillShellCommand, placeholderValues} from './workflow/placeholders.js';
+import {McpConfigFile} from './workflow/mcp-config.js';
+import {heldShellPrefix} from './server/spawn-server.js';
 import {type Logger, silentLogger} from './log-types.js';
-import {redactingLogger} from './redact.js';
+import {redactingLogger, secretsOf} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
 
@@ -123,6 +125,8 @@ export type ResolvedOptions = {
 	onEvent: (event: LaunchEvent) => void;
 	onServerExit: 'warn' | 'exit';
 	evidenceSource: EvidenceSource | undefined;
+	/** What never appears in output: header values, URL passwords and query values (see secretsOf). */
+	secrets: string[];
 };
 
 const serverForm = 'the command that starts the MCP server, like --server "node server.js"';
@@ -130,9 +134,8 @@ const serverForm = 'the command that starts the MCP server, like --server "node 
 function planServer(spec: ServerSpec, index: number, count: number): ServerPlan {
 	const command = toText(spec?.command, '--server', serverForm);
 	const port = toPort(spec.port);
-	const url = spec.url === undefined ? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp') : (spec.url instanceof URL ? spec.url.href : spec.url);
-	// Check the URL now, with a stand-in for a port that is only picked later.
-	const checked = toEndpointUrl(typeof url === 'string' ? url.replaceAll('{port}', '1') : url);
+	const url = toEndpointTemplate(spec.url ?? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp'));
+	const checked = new URL(url.replace('{port}', '1'));
 	if (url.includes('{port}') && port === undefined) {
 		throw expected('--port', 'a number or auto with a `--url` that holds {port}', url);
 	}
@@ -151,15 +154,21 @@ function planServer(spec: ServerSpec, index: number, count: number): ServerPlan 
 	return {name, command: expandServerCommand(command), url, port};
 }
 
-/** Placeholders are checked with stand-in values: an unknown `{url:NAME}` fails before anything starts. */
+/**
+ * Placeholders are filled now with the values they will have (a port not yet picked stands in
+ * as 65535, the longest): an unknown `{url:NAME}`, a value no shell may see, a command or an
+ * argument too long to run, all fail before anything starts.
+ */
 function checkPlaceholders(servers: readonly ServerPlan[], client: readonly string[]): void {
-	const standIn = (name: string) => ({name, port: '1', url: 'http://127.0.0.1:1/mcp', host: '127.0.0.1'});
-	const byName = new Map(servers.map(server => [server.name, standIn(server.name)]));
+	const values = (server: ServerPlan) => placeholderValues(server.name, new URL(server.url.replace('{port}', '65535')));
+	const byName = new Map(servers.map(server => [server.name, values(server)]));
 	for (const server of servers) {
-		fillShellCommand(server.command, {self: standIn(server.name), byName});
+		checkArgumentLength(fillShellCommand(server.command, {self: byName.get(server.name)!, byName}).command, '--server', heldShellPrefix.length);
 	}
 
-	fillArgv(client, {self: standIn(servers[0]!.name), byName, mcpConfig: '/dev/null'});
+	for (const argument of fillArgv(client, {self: byName.get(servers[0]!.name)!, byName, mcpConfig: McpConfigFile.standInPath()})) {
+		checkArgumentLength(argument, 'client argument');
+	}
 }
 
 /** Validate and fill in defaults, synchronously, before anything starts. Throws {@link OptionError} naming the option. */
@@ -197,13 +206,15 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');
 	}
 
+	const headers = options.headers === undefined ? {} : toHeaders(options.headers);
+	const secrets = secretsOf(headers, servers.map(server => server.url));
 	return {
 		servers,
 		client: [file, ...args],
 		timeoutMs: toDurationMs(options.timeout ?? defaults.timeoutMs, '--timeout'),
 		killTimeoutMs: toDurationMs(options.killTimeout ?? defaults.killTimeoutMs, '--kill-timeout', {allowZero: true}),
 		probe: toChoice(options.probe ?? defaults.probe, '--probe', ['http', 'tcp', 'mcp'] as const),
-		headers: options.headers === undefined ? {} : toHeaders(options.headers),
+		headers,
 		insecure: options.insecure ?? false,
 		serverLog: options.serverLog,
 		reuse: options.reuse ?? false,
@@ -212,10 +223,11 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		env: options.env ?? process.env,
 		signal: options.signal,
 		// Whatever logger it is, it never sees a URL password, a query value or a header value.
-		logger: options.logger ? redactingLogger(options.logger, Object.values(options.headers ?? {})) : silentLogger,
+		logger: options.logger ? redactingLogger(options.logger, secrets) : silentLogger,
 		echoServerOutput: options.echoServerOutput ?? false,
 		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
 		evidenceSource: options.evidenceSource === undefined ? defaultEvidenceSource() : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof'] as const),
+		secrets,
 	};
 }

@@ -12,10 +12,18 @@ import type {LogFn, Logger} from './log-types.js';
 
 export const mask = '***';
 
-// A URL in free text: scheme://…, up to whitespace, a quote, a backslash (JSON escapes) or <>`.
-const urlPattern = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`\\]+/gi;
-// Punctuation that ends a sentence rather than a URL: "ready http://…/mcp?t=1)."
-const trailing = /[),.;:\]!]+$/;
+/** Shorter named secrets are not masked: hiding every "a" would garble the text and protect nothing. */
+const minSecretLength = 3;
+
+// A URL in free text: scheme://…, up to whitespace, a double quote, a backslash (JSON escapes)
+// or <>`. A single quote does not end it: a password may hold one (`http://u:pa'ss@host`).
+const urlPattern = /\b[a-z][a-z\d+.-]*:\/\/[^\s"<>`\\]+/gi;
+// Punctuation that ends a sentence (or a quote) rather than a URL: "ready http://…/mcp?t=1)."
+const trailing = /[),.;:\]!']+$/;
+// A request target with a query in a server's access log: `"POST /mcp?token=abc HTTP/1.1"`.
+const requestTarget = /(^|[\s"'])(\/[^\s"'?#]*)\?([^\s"'#]*)/g;
+// A URL cut short inside its authority (a long password, the line cut before the `@`).
+const unfinishedAuthority = /(\b[a-z][a-z\d+.-]*:\/\/)[^\s/?#"<>`\\]*$/i;
 
 /** Redact one URL (text or URL object); text that does not look like a URL comes back redacted as free text. */
 export function redactUrl(url: string | URL): string {
@@ -39,22 +47,107 @@ function redactOne(url: string): string {
 		body = body.slice(0, start) + shown + body.slice(at);
 	}
 
-	const question = body.indexOf('?');
-	if (question !== -1) {
-		const hash = body.indexOf('#', question);
-		const queryEnd = hash === -1 ? body.length : hash;
-		const query = body.slice(question + 1, queryEnd).split('&').map(pair => {
-			if (pair === '') {
-				return pair;
-			}
+	return redactQuery(body) + tail;
+}
 
-			const equals = pair.indexOf('=');
-			return equals === -1 ? mask : `${pair.slice(0, equals + 1)}${mask}`;
-		}).join('&');
-		body = body.slice(0, question + 1) + query + body.slice(queryEnd);
+/** Every value of the query of `text` (a URL or a request target) masked; parameter names kept. */
+function redactQuery(text: string): string {
+	const question = text.indexOf('?');
+	if (question === -1) {
+		return text;
 	}
 
-	return body + tail;
+	const hash = text.indexOf('#', question);
+	const queryEnd = hash === -1 ? text.length : hash;
+	const query = text.slice(question + 1, queryEnd).split('&').map(pair => {
+		if (pair === '' || pair === mask) {
+			return pair;
+		}
+
+		const equals = pair.indexOf('=');
+		return equals === -1 ? mask : `${pair.slice(0, equals + 1)}${mask}`;
+	}).join('&');
+	return text.slice(0, question + 1) + query + text.slice(queryEnd);
+}
+
+/**
+ * A URL as the user typed it (a value that did not parse, for an error message): the whole
+ * value is one URL, so its userinfo is everything before the last `@` of its authority, quotes
+ * and spaces included (`http://u:pa"s s@host`), and every query value is masked.
+ */
+export function redactTypedUrl(text: string): string {
+	const start = text.indexOf('://') + 3;
+	const authorityEnd = (() => {
+		const found = text.slice(start).search(/[/?#]/);
+		return found === -1 ? text.length : start + found;
+	})();
+	const at = text.lastIndexOf('@', authorityEnd - 1);
+	const userinfo = at >= start ? text.slice(start, at) : undefined;
+	const colon = userinfo?.indexOf(':') ?? -1;
+	const authority = userinfo === undefined ? text.slice(0, authorityEnd) : `${text.slice(0, start)}${colon === -1 ? mask : `${userinfo!.slice(0, colon)}:${mask}`}${text.slice(at, authorityEnd)}`;
+	return authority + redactQuery(text.slice(authorityEnd));
+}
+
+/**
+ * The secrets a URL carries, in every spelling a message or a server's log may show them:
+ * its password (or a lone user name), and each query value, percent-encoded as in the URL and
+ * decoded. Added to the named secrets, they are hidden even where no URL is recognised (a
+ * server's access log line, a message cut short).
+ */
+export function urlSecrets(url: URL): string[] {
+	const found = new Set<string>();
+	const add = (value: string) => {
+		found.add(value);
+		try {
+			found.add(decodeURIComponent(value));
+		} catch {}
+	};
+
+	if (url.password !== '') {
+		add(url.password);
+	} else if (url.username !== '') {
+		add(url.username);
+	}
+
+	for (const pair of url.search.slice(1).split('&')) {
+		const equals = pair.indexOf('=');
+		add(equals === -1 ? pair : pair.slice(equals + 1));
+	}
+
+	return [...found].filter(secret => secret.length >= minSecretLength);
+}
+
+/** Everything to hide for a run: the header values, and what each URL carries (see {@link urlSecrets}). URL text that does not parse adds nothing. */
+export function secretsOf(headers: Record<string, string> | undefined, urls: ReadonlyArray<string | URL | undefined>): string[] {
+	const found = new Set(Object.values(headers ?? {}));
+	for (const url of urls) {
+		try {
+			for (const secret of url === undefined ? [] : urlSecrets(new URL(typeof url === 'string' ? url.replace('{port}', '1') : url.href))) {
+				found.add(secret);
+			}
+		} catch {}
+	}
+
+	return [...found];
+}
+
+/**
+ * Redact a line that was cut short (a server's output line over the length kept): a secret
+ * or a URL's authority may stand at the cut with only its start kept. That start is masked
+ * too, then the line is redacted as any text is.
+ */
+export function redactCutText(text: string, secrets: readonly string[] = []): string {
+	let result = text;
+	for (const secret of secrets) {
+		for (let length = Math.min(secret.length - 1, result.length); length >= 1; length--) {
+			if (result.endsWith(secret.slice(0, length))) {
+				result = result.slice(0, -length) + mask;
+				break;
+			}
+		}
+	}
+
+	return redactText(result, secrets).replace(unfinishedAuthority, `$1${mask}`);
 }
 
 /**
@@ -69,7 +162,7 @@ function redactOne(url: string): string {
 export function redactText(text: string, secrets: readonly string[] = []): string {
 	let result = text;
 	for (const secret of secrets) {
-		if (secret.length >= 3) {
+		if (secret.length >= minSecretLength) {
 			result = result.replaceAll(secret, mask);
 			// The same secret as it appears inside a JSON string.
 			const escaped = JSON.stringify(secret).slice(1, -1);
@@ -79,12 +172,13 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 		}
 	}
 
-	return result.replace(urlPattern, redactOne);
+	return result.replace(urlPattern, redactOne).replace(requestTarget, (_whole, before: string, path: string, query: string) => `${before}${redactQuery(`${path}?${query}`)}`);
 }
 
-function redactValue(value: unknown, secrets: readonly string[], depth: number): unknown {
+/** A value with every string in it redacted (and passed through `then`), to a depth of 4; URLs become redacted text. */
+export function redactValue(value: unknown, secrets: readonly string[], depth: number, then: (text: string) => string = text => text): unknown {
 	if (typeof value === 'string') {
-		return redactText(value, secrets);
+		return then(redactText(value, secrets));
 	}
 
 	if (depth > 3 || value === null || typeof value !== 'object' || value instanceof Error) {
@@ -92,14 +186,14 @@ function redactValue(value: unknown, secrets: readonly string[], depth: number):
 	}
 
 	if (Array.isArray(value)) {
-		return value.map(item => redactValue(item, secrets, depth + 1));
+		return value.map(item => redactValue(item, secrets, depth + 1, then));
 	}
 
 	if (value instanceof URL) {
-		return redactUrl(value);
+		return then(redactUrl(value));
 	}
 
-	return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, secrets, depth + 1)]));
+	return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, secrets, depth + 1, then)]));
 }
 
 /**

@@ -4,7 +4,8 @@
 // private TMPDIR, nothing listening on the port it was given.
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {cliBuilt, runCli, shellJoin, show} from './helpers/cli.js';
@@ -58,6 +59,10 @@ const rows: Row[] = [
 	{name: 'unknown short flag -x', args: c => launch(c, '-x'), flag: /-x\b/, form: helpForm},
 	{name: 'unknown --no-reuse', args: c => launch(c, '--no-reuse'), flag: /--no-reuse/, form: helpForm},
 	{name: 'a value given to the switch --reuse', args: c => launch(c, '--reuse=banana'), flag: /--reuse/, form: /without a value/},
+	{name: 'a value given to the switch --insecure', args: c => launch(c, '--insecure=banana'), flag: /--insecure/, form: /without a value/},
+	{name: 'a value given to the switch -q', args: c => launch(c, '-q=x'), flag: /--quiet/, form: /without a value/},
+	{name: 'a value given to the switch --verbose', args: c => launch(c, '--verbose=no'), flag: /--verbose/, form: /without a value/},
+	{name: '--server-log twice', args: c => launch(c, '--server-log', path.join(c.D, 'a.log'), '--server-log', path.join(c.D, 'b.log')), flag: /--server-log/, form: /once.*--server-log server\.log/},
 	{name: '--quiet and --verbose', args: c => launch(c, '-q', '-v'), flag: /--quiet.*--verbose/, form: /only one of/},
 	// --server
 	{name: '--server empty', args: c => ['-s', '', '-p', c.P, '--', ...c.C], flag: /--server/, form: serverForm},
@@ -81,6 +86,17 @@ const rows: Row[] = [
 	{name: '-p auto -u on a fixed port', args: c => noPort(c, '-p', 'auto', '-u', 'http://127.0.0.1:8080/mcp'), flag: /`--url` to use the port of `--port` \(write \{port\} in it\)/, form: /the server would get a free port while mcp-launch waits on 8080/},
 	{name: '-u without a value', args: c => ['-s', c.S, '-u'], flag: /`--url`/, form: urlForm},
 	{name: 'two --url for one --server', args: c => noPort(c, '-u', c.U, '-u', c.U), flag: /--url/, form: /one `--url` per `--server`/},
+	// --url: what no shell may see, and {port} only as the port (issue 17).
+	{name: '--url with $( ) in the host', args: c => noPort(c, '-u', 'http://x$(touch${IFS}y)z:1/mcp'), flag: /--url/, form: /`\$` in the host/},
+	{name: '--url with a backtick in the host', args: c => noPort(c, '-u', 'http://a`id`b:1/mcp'), flag: /--url/, form: /`.` in the host/},
+	{name: '--url with & between query parameters, placed by {url}', args: c => noPort({...c, S: `${c.S} {url}`}, '-u', `${c.U}?a=1&b=2`), flag: /--url/, form: /without `&`.*"\$MCP_SERVER_URL"/},
+	{name: '{url} inside a quoted here-doc', args: c => launch({...c, S: `sh <<'EOF'\n${c.S} {url}\nEOF`}), flag: /--server/, form: /cannot place `\{url\}` inside a quoted here-doc.*"\$MCP_SERVER_URL"/},
+	{name: '--url with {port}9 as the port', args: c => launch(c, '-u', 'http://127.0.0.1:{port}9/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	{name: '--url with {port} in the host', args: c => launch(c, '-u', 'http://127.0.0.{port}/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	{name: '--url with .{port} after the host', args: c => launch(c, '-u', 'http://127.0.0.1.{port}/mcp'), flag: /--url/, form: /\{port\} as its whole port/},
+	// Too long to run (E2BIG): refused before anything starts.
+	{name: 'a server command just under 128 KiB (over it in its shell\'s script)', args: c => launch({...c, S: `${c.S} #${'a'.repeat(131_060 - c.S.length - 2)}`}), flag: /--server/, form: /at most 128 KiB/},
+	{name: 'a client argument that placeholders make longer than 128 KiB', args: c => launch({...c, C: [...c.C, '{url}'.repeat(5100)]}), flag: /client argument/, form: /at most 128 KiB/},
 	// --port
 	{name: '--port 70000', args: c => noPort(c, '-p', '70000'), flag: /--port/, form: portForm},
 	{name: '--port -1', args: c => noPort(c, '-p', '-1'), flag: /--port/, form: portForm},
@@ -146,6 +162,11 @@ const rows: Row[] = [
 	{name: '--from a config that is a JSON array', args: c => launch(c, '--from', `${path.join(c.D, 'array.json')}:x`), flag: /--from/, form: /lists no servers/},
 	{name: '--from without a colon', args: c => launch(c, '--from', 'nocolon'), flag: /--from/, form: fromForm},
 	{name: '--from empty', args: c => launch(c, '--from', ''), flag: /--from/, form: fromForm},
+	{name: '--from an entry whose host holds $( )', args: c => launch(c, '--from', `${path.join(c.D, 'mcp.json')}:evilhost`), flag: /--from/, form: /`\$` in the host/},
+	{name: '--from a FIFO (it would hang)', args: c => launch(c, '--from', `${path.join(c.D, 'fifo.json')}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a symlink to /dev/zero (it would never end)', args: c => launch(c, '--from', `${path.join(c.D, 'zero.json')}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a directory', args: c => launch(c, '--from', `${c.D}:x`), flag: /--from/, form: /not a regular file/},
+	{name: '--from a file over 1 MiB', args: c => launch(c, '--from', `${path.join(c.D, 'big.json')}:x`), flag: /--from/, form: /larger than 1 MiB/},
 	{name: '--from and --url together', args: c => noPort(c, '-u', c.U, '--from', `${path.join(c.D, 'mcp.json')}:good`), flag: /--url.*--from/, form: /not both/},
 	// The environment.
 	{name: '{mcp-config} with TMPDIR missing', args: c => launch({...c, C: [...c.C, '{mcp-config}']}), env: {TMPDIR: '/nonexistent/mcp-launch-spec'}, flag: /\{mcp-config\}/, form: /TMPDIR/},
@@ -161,6 +182,8 @@ const rows: Row[] = [
 	{name: 'wait -H with a newline', args: c => ['wait', '-H', 'X: s3cret\nY: b', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
 	{name: 'wait -H without a value', args: () => ['wait', '-H'], flag: /`--header`/, form: headerForm},
 	{name: 'wait --probe banana', args: c => ['wait', '--probe', 'banana', c.U], flag: /--probe/, form: /http, tcp, mcp/},
+	{name: 'wait --insecure=banana', args: c => ['wait', '--insecure=banana', c.U], flag: /--insecure/, form: /without a value/},
+	{name: 'wait --probe twice', args: c => ['wait', '--probe', 'tcp', '--probe', 'http', c.U], flag: /--probe/, form: /once.*http, tcp or mcp/},
 	{name: 'wait --bogus', args: c => ['wait', '--bogus', c.U], flag: /--bogus/, form: helpForm},
 	{name: 'wait --log-level twice', args: c => ['wait', '--log-level', 'info', '--log-level', 'warn', c.U], flag: /--log-level/, form: /debug, info, warn/},
 	// doctor
@@ -174,6 +197,9 @@ const rows: Row[] = [
 	{name: 'doctor -s without a value', args: () => ['doctor', '-s'], flag: /`--server`/, form: serverForm},
 	{name: 'doctor -H without a colon', args: c => ['doctor', '-s', c.S, '-H', 'Bearer s3cret', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
 	{name: 'doctor -H with a CR', args: c => ['doctor', '-s', c.S, '-H', 'X: s3cret\rY: b', c.U], flag: /--header/, form: headerForm, secret: 's3cret'},
+	{name: 'doctor --insecure=banana', args: c => ['doctor', '--insecure=banana', c.U], flag: /--insecure/, form: /without a value/},
+	{name: 'doctor --format twice', args: c => ['doctor', '--format', 'json', '--format', 'text', c.U], flag: /--format/, form: /once.*text or json/},
+	{name: 'doctor --probe-timeout without a value', args: () => ['doctor', '--probe-timeout'], flag: /`--probe-timeout`/, form: /a duration, like --probe-timeout 2s/},
 	{name: 'doctor --bogus', args: c => ['doctor', '--bogus', c.U], flag: /--bogus/, form: helpForm},
 ];
 
@@ -199,8 +225,12 @@ before(async () => {
 			stdio: {command: 'node', args: ['server.js']},
 			ftp: {type: 'http', url: 'ftp://127.0.0.1/mcp'},
 			hostless: {type: 'http', url: 'http:///mcp'},
+			evilhost: {type: 'http', url: `http://x$(touch\${IFS}${path.join(root, 'PWNED')})y:${port}/mcp`},
 		},
 	}));
+	execFileSync('mkfifo', [path.join(fromDir, 'fifo.json')]);
+	symlinkSync('/dev/zero', path.join(fromDir, 'zero.json'));
+	writeFileSync(path.join(fromDir, 'big.json'), `{"mcpServers": {}, "pad": "${'x'.repeat(1024 * 1024)}"}`);
 });
 
 after(() => {
@@ -244,6 +274,7 @@ describe('after the whole table', () => {
 	it('nothing listens on the port the rows named, and no server log was created', async () => {
 		assert.equal(await portIsFree(port), true, `nothing accepts on 127.0.0.1:${port}`);
 		assert.deepEqual(readdirSync(privateTmp), []);
-		assert.deepEqual(readdirSync(fromDir).sort(), ['array.json', 'mcp.json', 'not-json.json']);
+		assert.deepEqual(readdirSync(fromDir).sort(), ['array.json', 'big.json', 'fifo.json', 'mcp.json', 'not-json.json', 'zero.json']);
+		assert.equal(existsSync(path.join(root, 'PWNED')), false, 'no URL ran as code');
 	});
 });

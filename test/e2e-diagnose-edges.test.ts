@@ -85,7 +85,7 @@ describe('2. the old HTTP+SSE transport at /mcp (@executeautomation/playwright-m
 		const args = ['-p', 'auto', '-s', edge('legacy-sse', '--port', '{port}')];
 		const result = await launch(box, [...args, '--', 'true']);
 		assert.equal(result.code, 0, show(result));
-		assert.match(result.stderr, /answered 400 at \/mcp \(it said: "Bad Request: sessionId query parameter required"\): that is the old HTTP\+SSE transport .*\/sse \+ \/messages\?sessionId=…\), not Streamable HTTP/, show(result));
+		assert.match(result.stderr, /answered 400 at \/mcp \(it said: "Bad Request: sessionId query parameter required"\): that is the old HTTP\+SSE transport .*\/sse \+ \/messages with a sessionId query parameter\), not Streamable HTTP/, show(result));
 		assert.match(result.stderr, /fix: give http:\/\/127\.0\.0\.1:\d+\/mcp to a client that supports the SSE transport/, show(result));
 		const strict = await launch(box, [...args, '--strict', '--', 'true']);
 		assert.equal(strict.code, 125, show(strict));

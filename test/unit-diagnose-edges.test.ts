@@ -59,7 +59,7 @@ describe('2. the old HTTP+SSE transport at /mcp (@executeautomation/playwright-m
 		const verdict = classifyAnswer({status: 400, bodySnippet: body}, new URL('http://127.0.0.1:24666/mcp'));
 		assert.equal(verdict.severity, 'warn');
 		assert.equal(verdict.cause, 'legacy-sse');
-		assert.equal(verdict.message, 'answered 400 at /mcp (it said: "Bad Request: sessionId query parameter required"): that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages?sessionId=…), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there');
+		assert.equal(verdict.message, 'answered 400 at /mcp (it said: "Bad Request: sessionId query parameter required"): that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages with a sessionId query parameter), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there');
 		assert.match(verdict.fix, /^give http:\/\/127\.0\.0\.1:24666\/mcp to a client that supports the SSE transport .*supergateway --sse http:\/\/127\.0\.0\.1:24666\/mcp --outputTransport streamableHttp/);
 	});
 

@@ -1,6 +1,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {redactingLogger, redactText, redactUrl} from '../src/redact.js';
+import {redactCutText, redactingLogger, redactText, redactUrl, urlSecrets} from '../src/redact.js';
+import {printable, shown} from '../src/option-error.js';
 import type {Logger} from '../src/log-types.js';
 import {maxLineLength, OutputTail} from '../src/server/output-tail.js';
 import {otherSchemeProbe} from '../src/diagnose/scheme.js';
@@ -133,5 +134,57 @@ describe('OutputTail bounds', () => {
 		const tail = new OutputTail(5);
 		assert.deepEqual(tail.push('stdout', 'a\r'), []);
 		assert.deepEqual(tail.push('stdout', '\nb\r\n'), ['a', 'b']);
+	});
+});
+
+describe('issue 17: secrets in every spelling, redacted before anything is cut', () => {
+	it('a password with a single quote, in free text', () => {
+		assert.equal(redactText('ready http://u:pa\'ss@127.0.0.1:1/mcp (400)'), 'ready http://u:***@127.0.0.1:1/mcp (400)');
+		assert.equal(redactText('\'http://h:1/mcp?t=x\'.'), '\'http://h:1/mcp?t=***\'.');
+	});
+
+	it('a URL as typed (shown in a usage error): quotes and spaces in the password, a password past the clip', () => {
+		for (const password of ['p"a s', 'p\'a"b c', 'x'.repeat(90)]) {
+			const message = shown(`http://u:${password}@127.0.0.1:0/mcp?token=qv-123`);
+			assert.ok(!message.includes(password.slice(0, 5)) && !message.includes('qv-123'), message);
+			assert.match(message, /^http:\/\/u:\*\*\*@127\.0\.0\.1:0\/mcp\?token=\*\*\*$/);
+		}
+	});
+
+	it('a request target in a server\'s access log', () => {
+		assert.equal(redactText('INFO: 127.0.0.1:5 - "POST /mcp?token=abc&x=1 HTTP/1.1" 400'), 'INFO: 127.0.0.1:5 - "POST /mcp?token=***&x=*** HTTP/1.1" 400');
+		assert.equal(redactText('GET /p?k=v 200'), 'GET /p?k=*** 200');
+	});
+
+	it('urlSecrets: the password and each query value, as in the URL and decoded', () => {
+		const url = new URL('http://u:p%27w-123@h/mcp?token=a%20b-9&n=12');
+		assert.deepEqual(new Set(urlSecrets(url)), new Set(['p%27w-123', 'p\'w-123', 'a%20b-9', 'a b-9']));
+		assert.deepEqual(urlSecrets(new URL('https://ghp_token@h/')), ['ghp_token']);
+	});
+
+	it('a line cut inside a secret or inside a URL\'s authority keeps no start of it', () => {
+		const secret = 'Bearer hdr-SECRET-7f3a9c';
+		for (let keep = 1; keep < secret.length; keep++) {
+			const cut = redactCutText(`auth: ${secret.slice(0, keep)}`, [secret]);
+			assert.equal(cut, 'auth: ***', `${keep} characters kept`);
+		}
+
+		assert.equal(redactCutText('see http://u:pppppppppp', []), 'see http://***');
+	});
+
+	it('OutputTail: a header value across the 1000-character cut, a query value in a kept line', () => {
+		const secret = 'hdr-SECRET-7f3a9c-0123456789';
+		const tail = new OutputTail(5, (text, cut) => (cut ? redactCutText(text, [secret]) : redactText(text, [secret])));
+		tail.push('stderr', `${'a'.repeat(maxLineLength - 10)} ${secret} and more\n"POST /mcp?t=qv-1 HTTP/1.1"\n`);
+		const [long, access] = tail.lines('stderr');
+		assert.ok(!long!.includes(secret.slice(0, 3)), long!.slice(-40));
+		assert.match(long!, /\*\*\*…$/);
+		assert.equal(access, '"POST /mcp?t=*** HTTP/1.1"');
+		tail.push('stderr', `partial ${secret.slice(0, 8)}`);
+		assert.equal(tail.lines('stderr').at(-1), 'partial ***', 'the line still being printed, too');
+	});
+
+	it('printable: an OSC that sets the window title, a CSI, a CR show as text; newlines and tabs stay', () => {
+		assert.equal(printable('a\u001B]0;title\u0007b\u009B2J\rc\n\td'), 'a\\u001b]0;title\\u0007b\\u009b2J\\rc\n\td');
 	});
 });

@@ -10,14 +10,14 @@ import {expandServerCommand} from '../src/workflow/npm-script.js';
 import {fillArgv, fillShellCommand, type PlaceholderValues} from '../src/workflow/placeholders.js';
 
 const first = {name: 'api', port: '4100', url: 'http://127.0.0.1:4100/mcp', host: '127.0.0.1'};
-const second = {name: 'db', port: '4200', url: 'http://127.0.0.1:4200/mcp?a=1&b=2', host: '127.0.0.1'};
+const second = {name: 'db', port: '4200', url: 'http://127.0.0.1:4200/mcp?a=1', host: '127.0.0.1'};
 const values: PlaceholderValues = {self: first, byName: new Map([['api', first], ['db', second]]), mcpConfig: '/tmp/x y/mcp-config.json'};
 
 describe('placeholders', () => {
 	it('fills the server command with variable references, the port as digits', () => {
 		assert.deepEqual(fillShellCommand('node s.js --port {port} --url {url:db}', values), {
 			command: 'node s.js --port 4100 --url "${MCP_LAUNCH_URL_DB}"',
-			env: {MCP_LAUNCH_URL_DB: 'http://127.0.0.1:4200/mcp?a=1&b=2'},
+			env: {MCP_LAUNCH_URL_DB: 'http://127.0.0.1:4200/mcp?a=1'},
 		});
 	});
 

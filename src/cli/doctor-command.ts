@@ -2,35 +2,30 @@ import process from 'node:process';
 import yargs from 'yargs';
 import {defaults} from '../defaults.js';
 import {doctor, formatDoctor} from '../doctor.js';
-import {formatDuration} from '../duration.js';
 import {startGuardian} from '../lifecycle/guardian.js';
-import {shown} from '../option-error.js';
+import {printable, shown} from '../option-error.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import type {EvidenceSource} from '../platform.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
-import {redactText} from '../redact.js';
+import {redactText, secretsOf} from '../redact.js';
 import {startServer} from '../server/start-server.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
+import {placeholderValues, serverCommand} from '../workflow/placeholders.js';
 import {type Command, runCommand} from './run-command.js';
-import {commonOptions, list, UsageError} from './shared.js';
+import {doctorFlags, type ParsedFlags} from './flags.js';
+import {commandParser, list, single, UsageError} from './shared.js';
 
-function parse(argv: string[], version: string) {
-	return commonOptions(yargs(argv), version)
+function parse(argv: string[], version: string): ParsedFlags {
+	return commandParser(yargs(argv), version, doctorFlags)
 		.scriptName('mcp-launch doctor')
 		.usage(`Usage: $0 [url] [--server "<command>"] [--format json]\n\nCheck an MCP endpoint step by step (address, each resolved address, who listens on the port, the answer, path, scheme) and print the verdict and the fix. Exit 0 when healthy, 1 when a problem was found. [url default: ${defaults.url}]`)
-		.option('server', {alias: 's', type: 'string', requiresArg: true, describe: 'Start this server first (its process tree is inspected too), and stop it afterwards'})
-		.option('timeout', {type: 'string', requiresArg: true, describe: `With --server: how long to let it boot before checking [default: ${formatDuration(defaults.doctorBootMs)}]`})
-		.option('probe-timeout', {type: 'string', requiresArg: true, describe: `Bound for each probe [default: ${formatDuration(defaults.doctorProbeTimeoutMs)}]`})
-		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
-		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
-		.option('format', {type: 'string', requiresArg: true, choices: ['text', 'json'], default: 'text', describe: 'A checklist for people, or JSON for machines'})
 		.parserConfiguration({'halt-at-non-option': false})
-		.parseSync();
+		.parseSync() as ParsedFlags;
 }
 
-type Flags = ReturnType<typeof parse>;
-type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: string | undefined};
+type Flags = ParsedFlags;
+type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: number; headers: Record<string, string>; server: {command: string; env: Record<string, string | undefined>} | undefined};
 
 /**
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
@@ -40,35 +35,39 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 	const command: Command<Flags, DoctorInput> = {
 		name: 'mcp-launch doctor',
 		flags: args => parse(args, version),
-		singles: ['server', 'timeout', 'probe-timeout', 'format'],
+		flagTable: doctorFlags,
 		input(parsed) {
 			const given = parsed._.map(String);
 			if (given.length > 1) {
 				throw new UsageError(`Expected at most one URL, like: mcp-launch doctor http://127.0.0.1:3000/mcp, got ${given.length}`);
 			}
 
-			if (parsed.server !== undefined && (parsed.server.trim() === '' || parsed.server.includes('\0'))) {
-				throw new UsageError(`Expected \`--server\` to be the command that starts the MCP server, like --server "node server.js", got \`${shown(parsed.server)}\``);
+			const command = single(parsed.server);
+			if (command !== undefined && (command.trim() === '' || command.includes('\0'))) {
+				throw new UsageError(`Expected \`--server\` to be the command that starts the MCP server, like --server "node server.js", got \`${shown(command)}\``);
 			}
 
+			const url = toEndpointUrl(given[0] ?? defaults.url, '<url>');
+			const values = placeholderValues('server', url);
 			return {
 				parsed,
-				url: toEndpointUrl(given[0] ?? defaults.url, '<url>'),
-				probeTimeoutMs: toDurationMs(parsed['probe-timeout'] ?? defaults.doctorProbeTimeoutMs, '--probe-timeout'),
-				bootMs: toDurationMs(parsed.timeout ?? defaults.doctorBootMs, '--timeout'),
+				url,
+				probeTimeoutMs: toDurationMs(single(parsed['probe-timeout']) ?? defaults.doctorProbeTimeoutMs, '--probe-timeout'),
+				bootMs: toDurationMs(single(parsed.timeout) ?? defaults.doctorBootMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
-				server: parsed.server === undefined ? undefined : expandServerCommand(parsed.server),
+				// Its placeholders ({url}, {port}, {host}) are the URL's, filled as the launcher fills them.
+				server: command === undefined ? undefined : serverCommand(expandServerCommand(command), {self: values, byName: new Map([['server', values]])}, process.env),
 			};
 		},
-		secrets: ({headers}) => Object.values(headers),
+		secrets: ({headers, url}) => secretsOf(headers, [url]),
 		run: async (input, {signal}) => runDoctor(input, source, signal),
 	};
 	return runCommand(command, argv);
 }
 
-async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: serverCommand}: DoctorInput, source: EvidenceSource | undefined, signal: AbortSignal): Promise<number> {
-	const guardian = serverCommand === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
-	const server = serverCommand === undefined || !guardian ? undefined : startServer({command: serverCommand, cwd: process.cwd(), env: process.env, evidenceSource: source}, guardian);
+async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: toStart}: DoctorInput, source: EvidenceSource | undefined, signal: AbortSignal): Promise<number> {
+	const guardian = toStart === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
+	const server = toStart === undefined || !guardian ? undefined : startServer({...toStart, cwd: process.cwd(), evidenceSource: source, secrets: secretsOf(headers, [url])}, guardian);
 	try {
 		if (server) {
 			const gone = new AbortController();
@@ -88,8 +87,9 @@ async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: 
 			...(server ? {pgid: server.pid, serverOutput: Object.values(server.tail.kept()).flat()} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
-		// Redacted: URL passwords and query values, and the header values, never reach the output.
-		process.stdout.write(`${redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), Object.values(headers))}\n`);
+		// Redacted (URL passwords and query values, header values) and printable (what the server
+		// printed or answered cannot drive the terminal).
+		process.stdout.write(`${printable(redactText(parsed.format === 'json' ? JSON.stringify(report) : formatDoctor(report), secretsOf(headers, [url])))}\n`);
 		return report.exitCode;
 	} finally {
 		await server?.stop(defaults.killTimeoutMs);

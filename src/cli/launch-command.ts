@@ -5,10 +5,11 @@ import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
+import {secretsOf} from '../redact.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
 import {fastParse, launchFlags, type ParsedFlags} from './flags.js';
-import {commonOptions, defineFlags, list, UsageError} from './shared.js';
+import {commandParser, list, UsageError} from './shared.js';
 
 /**
  * argv → flags. The common run never loads yargs (fastParse: the same parser, configured the
@@ -21,7 +22,7 @@ async function parse(argv: string[], version: string): Promise<ParsedFlags> {
 	}
 
 	const {default: yargs} = await import('yargs');
-	return defineFlags(commonOptions(yargs(argv), version), launchFlags)
+	return commandParser(yargs(argv), version, launchFlags)
 		.scriptName('mcp-launch')
 		.usage('Usage: $0 --server "<command>" [options] -- <client command> [args...]\n       $0 wait <url...> [--timeout 30s]\n       $0 doctor [url] [--server "<command>"]\n\nStart an MCP server, wait until its endpoint answers HTTP, then run the client in the foreground.')
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
@@ -86,9 +87,9 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 	const command: Command<Parsed, LaunchInput> = {
 		name: 'mcp-launch',
 		flags: args => parse(args, version),
-		singles: ['timeout', 'kill-timeout', 'server-log', 'probe', 'on-server-exit'],
+		flagTable: launchFlags,
 		input: (parsed, level) => launchOptions(parsed, level, source),
-		secrets: options => Object.values(options.headers ?? {}),
+		secrets: options => secretsOf(options.headers, (options.servers ?? []).map(server => server.url)),
 		// A Ctrl-C typed on the terminal reached the client too (same foreground group): let the
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
 		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),

@@ -2,12 +2,13 @@ import {isLaunchError} from '../errors.js';
 import {exitCodeOf, exitCodes, signalExitCode} from '../exit-codes.js';
 import type {Logger} from '../log-types.js';
 import {createLogger, type DeferredLogger, type LogFormat, type LogLevel, type StatusLine} from '../log.js';
-import {checkSingles, isUsageError, logLevelOf, usage} from './shared.js';
+import type {FlagTable} from './flags.js';
+import {checkFlags, isUsageError, logLevelOf, usage} from './shared.js';
 
 /** What a command's run gets: its logger and level, the terminal status line, and the signal that stops it. */
 export type CommandContext = {logger: DeferredLogger; level: LogLevel; status: StatusLine; signal: AbortSignal};
 
-/** The flags every command has (commonOptions in shared.ts). */
+/** The flags every command has (commonFlags in flags.ts). */
 type CommonFlags = Record<string, unknown>;
 
 /** One subcommand: flags to a typed input, then one library call. */
@@ -16,8 +17,8 @@ export type Command<Flags extends CommonFlags, Input> = {
 	name: string;
 	/** argv to flags (yargs); throws a UsageError on an unknown flag or a bad choice. */
 	flags(argv: string[]): Flags | Promise<Flags>;
-	/** The flags that take a value and may be given only once (besides the logging flags). */
-	singles: readonly string[];
+	/** Every flag the command takes (flags.ts): the once-only and switch rules are checked from it. */
+	flagTable: FlagTable;
 	/** Flags to the checked input of the library call; throws a UsageError or OptionError on bad input. */
 	input(flags: Flags, level: LogLevel): Input;
 	/** Values that must never be written (--header values). */
@@ -83,7 +84,7 @@ async function open<Flags extends CommonFlags, Input>(command: Command<Flags, In
 		return undefined;
 	}
 
-	checkSingles(flags as Record<string, unknown>, [...command.singles, 'log-level', 'log-format'], argv);
+	checkFlags(flags as Record<string, unknown>, command.flagTable, argv);
 	const level = logLevelOf(flags);
 	return {input: command.input(flags, level), level, format: flags['log-format'] as LogFormat};
 }

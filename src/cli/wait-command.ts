@@ -1,27 +1,24 @@
 import yargs from 'yargs';
 import {defaults} from '../defaults.js';
-import {formatDuration} from '../duration.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
+import {secretsOf} from '../redact.js';
 import {type Command, runCommand} from './run-command.js';
-import {commonOptions, list, UsageError} from './shared.js';
+import {type ParsedFlags, waitFlags} from './flags.js';
+import {commandParser, list, single, UsageError} from './shared.js';
 
-function parse(argv: string[], version: string) {
-	return commonOptions(yargs(argv), version)
+function parse(argv: string[], version: string): ParsedFlags {
+	return commandParser(yargs(argv), version, waitFlags)
 		.scriptName('mcp-launch wait')
 		.usage('Usage: $0 <url...> [--timeout 30s]\n\nWait until every MCP endpoint answers HTTP (any status). Exit 0 when all did, 124 on timeout.')
-		.option('timeout', {type: 'string', requiresArg: true, describe: `Budget for all URLs: 500ms, 30s, 2m (a bare number means seconds) [default: ${formatDuration(defaults.timeoutMs)}]`})
-		.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or an MCP handshake'})
-		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
-		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
 		.example('$0 --timeout 2s http://127.0.0.1:3000/mcp', 'A Compose healthcheck')
 		.parserConfiguration({'halt-at-non-option': false})
-		.parseSync();
+		.parseSync() as ParsedFlags;
 }
 
-type Flags = ReturnType<typeof parse>;
+type Flags = ParsedFlags;
 type WaitInput = {parsed: Flags; urls: URL[]; timeoutMs: number; headers: Record<string, string>};
 
 /**
@@ -32,7 +29,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 	const command: Command<Flags, WaitInput> = {
 		name: 'mcp-launch wait',
 		flags: args => parse(args, version),
-		singles: ['timeout', 'probe'],
+		flagTable: waitFlags,
 		input(parsed) {
 			const given = [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? [])];
 			if (given.length === 0) {
@@ -42,11 +39,11 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 			return {
 				parsed,
 				urls: given.map(url => toEndpointUrl(url, '<url>')),
-				timeoutMs: toDurationMs(parsed.timeout ?? defaults.timeoutMs, '--timeout'),
+				timeoutMs: toDurationMs(single(parsed.timeout) ?? defaults.timeoutMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
 			};
 		},
-		secrets: ({headers}) => Object.values(headers),
+		secrets: ({headers, urls}) => secretsOf(headers, urls),
 		async run({parsed, urls, timeoutMs, headers}, {logger, signal}) {
 			await Promise.all(urls.map(async url => {
 				const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});

@@ -50,7 +50,14 @@ const stub = 'read -r _ <&3 || exit 0; exec 3<&-; exec "$@"';
  * and all that is needed of it is an exit code, a signal and ENOENT/EACCES, below.
  */
 export function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}): RunningClient {
-	const subprocess = spawn('/bin/sh', ['-c', stub, 'mcp-launch-client', ...argv], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe']});
+	let subprocess: ReturnType<typeof spawn>;
+	try {
+		subprocess = spawn('/bin/sh', ['-c', stub, 'mcp-launch-client', ...argv], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe']});
+	} catch (error) {
+		// E2BIG is thrown, not emitted: the arguments and environment together exceed the system's limit.
+		return notStarted(error as NodeJS.ErrnoException);
+	}
+
 	const go = subprocess.stdio[3] as NodeJS.WritableStream | null;
 	go?.on('error', () => {});
 	const exited = new Promise<ClientExit>(resolve => {
@@ -102,5 +109,19 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 			signalTree(tree, 'SIGKILL');
 			return waitTreeGone(tree, 2_000);
 		},
+	};
+}
+
+/** A client that could not even be forked: it exits at once with 126 and the reason. */
+function notStarted(error: NodeJS.ErrnoException): RunningClient {
+	const spawnError = {code: error.code ?? 'EACCES', message: error.message};
+	return {
+		pid: undefined,
+		exited: Promise.resolve({exitCode: 126, code: undefined, signal: undefined, spawnError}),
+		release() {},
+		cancel() {},
+		waiting: () => false,
+		kill() {},
+		reap: async () => true,
 	};
 }

@@ -2,6 +2,7 @@ import {lookup} from 'node:dns/promises';
 import {isIP} from 'node:net';
 import {describeProbeError} from '../readiness/wait-until-ready.js';
 import {hostOf, portOf, probe as httpProbe, type ProbeAnswer, type ProbeOptions} from '../readiness/probe.js';
+import {answerInput, type AnswerInput} from './answer.js';
 import {formatHostPort} from './port-owner.js';
 
 export type ResolvedAddress = {address: string; family: 4 | 6};
@@ -10,7 +11,7 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
 /** What one address of the URL's host did with the probe. */
 export type AddressResult =
-	| {address: string; family: 4 | 6; ok: true; status: number; location?: string; bodySnippet?: string}
+	| ({address: string; family: 4 | 6; ok: true} & AnswerInput)
 	| {address: string; family: 4 | 6; ok: false; code: string; message: string};
 
 export type AddressVerdict = {
@@ -179,7 +180,7 @@ export async function checkAddresses(url: URL, options: CheckAddressesOptions): 
 				...(options.insecure ? {insecure: true} : {}),
 				...(options.signal ? {signal: options.signal} : {}),
 			});
-			return {address, family, ok: true, status: answer.status, ...(answer.location === undefined ? {} : {location: answer.location}), ...(answer.bodySnippet === undefined ? {} : {bodySnippet: answer.bodySnippet})};
+			return {address, family, ok: true, ...answerInput(answer)};
 		} catch (error) {
 			const code = (error as {code?: string}).code ?? 'EPROBE';
 			return {address, family, ok: false, code, message: shortError(code, describeProbeError(error as Error))};

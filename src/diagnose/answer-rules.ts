@@ -1,3 +1,4 @@
+import {isNormalAnswer} from '../readiness/probe-types.js';
 import type {AnswerContext, AnswerInput, AnswerVerdict} from './answer.js';
 
 /** What the rules read, worked out once from the answer. */
@@ -111,14 +112,14 @@ const legacySseAnswer: AnswerRule = ({answer, url, status, at, rpc}) => {
 		severity: 'warn',
 		cause: 'legacy-sse',
 		status,
-		message: `answered ${status} at ${at}${quoteBody(said)}: that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages?sessionId=…), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there`,
+		message: `answered ${status} at ${at}${quoteBody(said)}: that is the old HTTP+SSE transport (protocol 2024-11-05: a GET opens an event stream that names where to POST, as /sse + /messages with a sessionId query parameter), not Streamable HTTP; the gate opens on it, but a Streamable HTTP client fails there`,
 		fix: legacySseFix(url.href),
 	};
 };
 
 /** 2xx/400/405/406: what MCP servers answer to a bare probe. */
 const normalAnswer: AnswerRule = ({status, at}) => {
-	if (!((status >= 200 && status < 300) || status === 400 || status === 405 || status === 406)) {
+	if (!isNormalAnswer(status)) {
 		return undefined;
 	}
 

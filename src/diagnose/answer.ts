@@ -24,6 +24,19 @@ export type AnswerInput = {
 	bodySnippet?: string;
 };
 
+/**
+ * What the answer rules read of a probe's answer (a ProbeAnswer, a ReadyInfo, an address's
+ * result): the one mapping from an answer to the rules' input.
+ */
+export function answerInput(answer: AnswerInput): AnswerInput {
+	return {
+		status: answer.status,
+		...(answer.location === undefined ? {} : {location: answer.location}),
+		...(answer.wwwAuthenticate === undefined ? {} : {wwwAuthenticate: answer.wwwAuthenticate}),
+		...(answer.bodySnippet === undefined ? {} : {bodySnippet: answer.bodySnippet}),
+	};
+}
+
 export type AnswerContext = {
 	/** Paths the server announced in its output (see parseAnnounced). */
 	announcedPaths?: readonly string[];

@@ -2,7 +2,7 @@ import {isIP} from 'node:net';
 import {bounds} from '../defaults.js';
 import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addresses.js';
 import {parseAnnounced, readAnnouncement} from '../diagnose/announced.js';
-import {type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
+import {answerInput, type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
 import type {ResolvedOptions} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
@@ -71,7 +71,7 @@ export async function checkAnswer(record: ServerRecord, server: ServerProcess | 
 		return result;
 	}
 
-	const answer = {status: ready.status, ...(ready.location === undefined ? {} : {location: ready.location}), ...(ready.bodySnippet === undefined ? {} : {bodySnippet: ready.bodySnippet})};
+	const answer = answerInput(ready);
 	let context = answerContext(server);
 	let verdict = classifyAnswer(answer, record.url, context);
 	if (verdict.cause === 'wrong-path' && context.announcedPaths.length === 0 && server && await announcesPath(server, bounds.announceWaitMs)) {

@@ -74,7 +74,7 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 		if (exit.spawnError) {
 			throw exit.exitCode === 127
 				? new LaunchError('CLIENT_NOT_FOUND', `${messages.clientNotFound(argv[0])} (${exit.spawnError.code})`, {details: {command: argv[0]}})
-				: new LaunchError('CLIENT_NOT_EXECUTABLE', `${messages.clientNotExecutable(argv[0])} (${exit.spawnError.code})`, {details: {command: argv[0]}});
+				: new LaunchError('CLIENT_NOT_EXECUTABLE', exit.spawnError.code === 'E2BIG' ? messages.clientTooLong(argv[0]) : `${messages.clientNotExecutable(argv[0])} (${exit.spawnError.code})`, {details: {command: argv[0]}});
 		}
 
 		const exitCode = state.aborted ? signalExitCode(state.aborted) : (state.endedForServer ? exitCodes.serverDiedWhileClientRan : exit.exitCode);

@@ -32,6 +32,7 @@ export const messages = {
 	exitedBeforeReady: (record: ServerRecord, exit: ServerExit, reason: string | undefined, fix: string, tail: string) => `${record.label} ${describeExit(exit)} before ${record.url.href} answered${reason ? `: ${reason}` : ''}\nfix: ${fix}\n${tail}`,
 	interrupted: (signal: string, when: string) => `interrupted by ${signal} ${when}`,
 	clientNotFound: (command: string) => `client command not found: ${command} (check the spelling, or that it is installed and on PATH)`,
+	clientTooLong: (command: string) => `client command could not be run: ${command} (E2BIG: its arguments and environment together are over the system's limit)`,
 	clientNotExecutable: (path: string) => `client command is not executable: ${path} (chmod +x it, or run it through its interpreter)`,
 	diedWhileClientRuns: (record: ServerRecord, exit: ServerExit, last: readonly string[], ending: boolean) =>
 		`${record.label} ${describeExit(exit)} while the client runs${last.length > 0 ? `; last stderr: ${last.join(' | ')}` : ''}${ending ? '; ending the client (--on-server-exit exit)' : ''}`,

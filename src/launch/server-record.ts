@@ -1,9 +1,8 @@
 import type {ResolvedOptions} from '../options.js';
-import {hostOf, portOf} from '../readiness/probe.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {freePort} from '../workflow/free-port.js';
-import {fillShellCommand, type PlaceholderServer} from '../workflow/placeholders.js';
+import {type PlaceholderServer, placeholderValues, serverCommand} from '../workflow/placeholders.js';
 
 /**
  * One server of a launch, as it goes through the phases: placed (its port and URL final,
@@ -32,7 +31,7 @@ export type ServerRecord = {
 
 /** The values placeholders stand for: the URL the client gets is the live one once ready. */
 export function placeholderServer(record: ServerRecord, url: URL = record.url): PlaceholderServer {
-	return {name: record.name, port: String(portOf(url)), url: url.href, host: hostOf(url)};
+	return placeholderValues(record.name, url);
 }
 
 /** Pick `auto` ports, make each URL final and fill each server's command. */
@@ -40,18 +39,18 @@ export async function placeServers(plan: ResolvedOptions): Promise<ServerRecord[
 	const several = plan.servers.length > 1;
 	const placed = await Promise.all(plan.servers.map(async server => {
 		const port = server.port === 'auto' ? await freePort() : server.port;
-		const url = new URL(port === undefined ? server.url : server.url.replaceAll('{port}', String(port)));
+		const url = new URL(port === undefined ? server.url : server.url.replace('{port}', String(port)));
 		return {server, port, url};
 	}));
-	const values = new Map(placed.map(({server, url}) => [server.name, {name: server.name, port: String(portOf(url)), url: url.href, host: hostOf(url)}]));
+	const values = new Map(placed.map(({server, url}) => [server.name, placeholderValues(server.name, url)]));
 	return placed.map(({server, port, url}) => {
-		const filled = fillShellCommand(server.command, {self: values.get(server.name)!, byName: values});
+		const filled = serverCommand(server.command, {self: values.get(server.name)!, byName: values}, plan.env, port);
 		return {
 			name: server.name,
 			label: several ? `server "${server.name}"` : 'server',
 			prefix: several ? `server "${server.name}": ` : '',
 			command: filled.command,
-			env: {...plan.env, ...filled.env, ...(port === undefined ? {} : {PORT: String(port)})},
+			env: filled.env,
 			url,
 			portGiven: port !== undefined,
 			autoPort: server.port === 'auto',

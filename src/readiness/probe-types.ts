@@ -6,6 +6,8 @@ export type ProbeAnswer = {
 	status: number;
 	/** Location header of a redirect, for diagnosis. */
 	location?: string;
+	/** WWW-Authenticate header of a 401 (its challenge: the scheme, a realm, OAuth resource metadata), for diagnosis. */
+	wwwAuthenticate?: string;
 	/**
 	 * The first bytes (at most 2 KiB) of the body of an answer that is not the usual one to a
 	 * bare probe (3xx, 401, 403, 404, 421, 5xx, ...), for diagnosis. Never read from an event stream.
@@ -61,3 +63,12 @@ export function quietError(code: string, message: string, cause?: unknown): Prob
 	}
 }
 
+
+/**
+ * The answers every MCP Streamable HTTP endpoint gives a bare probe without a session: 2xx
+ * (stateless), 400 (no session), 405 (no GET/POST there), 406 (Accept). Nothing to diagnose
+ * in them; the one list the probe (which bodies to read) and the answer rules read.
+ */
+export function isNormalAnswer(status: number): boolean {
+	return (status >= 200 && status < 300) || status === 400 || status === 405 || status === 406;
+}

@@ -2,17 +2,19 @@ import http from 'node:http';
 import net from 'node:net';
 import type tls from 'node:tls';
 import {connectTcp, hostOf, probeBound} from './connect.js';
-import {type ProbeAnswer, ProbeError, type ProbeOptions, quietError} from './probe-types.js';
+import {isNormalAnswer, type ProbeAnswer, ProbeError, type ProbeOptions, quietError} from './probe-types.js';
 
 export {connectTcp, hostOf, portOf, probeBound, tcpProbe} from './connect.js';
 export {cachedLookup} from './lookup.js';
-export {type ProbeAnswer, ProbeError, type ProbeOptions} from './probe-types.js';
+export {isNormalAnswer, type ProbeAnswer, ProbeError, type ProbeOptions} from './probe-types.js';
 
 /** The body of every probe: a JSON-RPC ping. Never `initialize`: that would take the only session of single-session servers. */
 export const probeBody = JSON.stringify({jsonrpc: '2.0', id: 'mcp-launch-probe', method: 'ping'});
 
 /** How much of an answer's body is kept for diagnosis (a 404's "use /mcp", a JSON-RPC error). */
 const snippetBytes = 2048;
+/** How much of a header kept for diagnosis (WWW-Authenticate) is kept. */
+const headerBytes = 512;
 
 /** TLS verification failures: the endpoint is up, its certificate is not one the client would trust. */
 export function isCertificateError(error: unknown): boolean {
@@ -111,6 +113,11 @@ function readAnswer(response: http.IncomingMessage, done: (answer: ProbeAnswer) 
 		answer.location = response.headers.location;
 	}
 
+	const challenge = response.headers['www-authenticate'];
+	if (challenge !== undefined && challenge !== '') {
+		answer.wwwAuthenticate = challenge.slice(0, headerBytes);
+	}
+
 	if (!wantsBody(answer.status, response.headers['content-type'], response.headers['content-length'])) {
 		done(answer); // An SSE answer may stay open: drop the connection instead of reading the body.
 		return;
@@ -150,7 +157,7 @@ function wantsBody(status: number, contentType: string | undefined, contentLengt
 		return contentLength !== undefined && Number(contentLength) <= snippetBytes;
 	}
 
-	return !(status === 405 || status === 406 || (status >= 200 && status < 300));
+	return !isNormalAnswer(status);
 }
 
 function readSnippet(response: http.IncomingMessage, done: (text: string) => void): void {

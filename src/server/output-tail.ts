@@ -21,10 +21,13 @@ function keep(partial: Partial, more: string): void {
 	}
 }
 
-/** The line is complete: hand it over (without a CR of a CRLF, marked if cut) and start afresh. */
-function take(partial: Partial): string {
+/** How a kept line is shown: redacted (told whether it was cut, so a secret's start at the cut goes too). */
+export type LineRedactor = (text: string, cut: boolean) => string;
+
+/** The line is complete: hand it over (without a CR of a CRLF, redacted, marked if cut) and start afresh. */
+function take(partial: Partial, redact: LineRedactor): string {
 	const text = partial.text.endsWith('\r') ? partial.text.slice(0, -1) : partial.text;
-	const line = partial.cut ? `${text}${truncated}` : text;
+	const line = partial.cut ? `${redact(text, true)}${truncated}` : redact(text, false);
 	partial.text = '';
 	partial.cut = false;
 	return line;
@@ -34,13 +37,13 @@ function take(partial: Partial): string {
 export const headLines = 10;
 
 /** Copy a stream's first complete lines (up to `last`, the chunk's last newline) into `head`, leaving the partial line as it is. */
-function fillHead(head: string[], partial: Partial, chunk: string, last: number): void {
+function fillHead(head: string[], partial: Partial, chunk: string, last: number, redact: LineRedactor): void {
 	const line = {...partial};
 	let start = 0;
 	while (head.length < headLines && start <= last) {
 		const newline = chunk.indexOf('\n', start);
 		keep(line, chunk.slice(start, newline));
-		head.push(take(line));
+		head.push(take(line, redact));
 		start = newline + 1;
 	}
 }
@@ -53,6 +56,7 @@ function fillHead(head: string[], partial: Partial, chunk: string, last: number)
  */
 export class OutputTail {
 	readonly #limit: number;
+	readonly #redact: LineRedactor;
 	readonly #lines: Record<StreamName, string[]> = {stdout: [], stderr: []};
 	readonly #head: Record<StreamName, string[]> = {stdout: [], stderr: []};
 	/** Complete lines seen per stream (Infinity once lines were skipped unseen: then the head is all scrolled out). */
@@ -60,8 +64,14 @@ export class OutputTail {
 	/** The start of the unterminated line, and whether more of it was dropped. */
 	readonly #partial: Record<StreamName, Partial> = {stdout: {text: '', cut: false}, stderr: {text: '', cut: false}};
 
-	constructor(limit: number) {
+	/**
+	 * `redact` is applied to every line as it is kept, before anything reads it, and before the
+	 * line is cut short (it is told when it was): no secret of the server's output survives in
+	 * part at the cut (see redactCutText).
+	 */
+	constructor(limit: number, redact: LineRedactor = text => text) {
 		this.#limit = limit;
+		this.#redact = redact;
 	}
 
 	/**
@@ -81,7 +91,7 @@ export class OutputTail {
 		let from = 0;
 		const head = this.#head[stream];
 		if (head.length < headLines) {
-			fillHead(head, partial, chunk, last);
+			fillHead(head, partial, chunk, last, this.#redact);
 		}
 
 		if (!all) {
@@ -100,7 +110,7 @@ export class OutputTail {
 
 		const finished = chunk.slice(from, last).split('\n').map(part => {
 			keep(partial, part);
-			return take(partial);
+			return take(partial, this.#redact);
 		});
 		keep(partial, chunk.slice(last + 1));
 		this.#seen[stream] += finished.length;
@@ -119,7 +129,7 @@ export class OutputTail {
 			return undefined;
 		}
 
-		const rest = take(partial);
+		const rest = take(partial, this.#redact);
 		if (this.#head[stream].length < headLines) {
 			this.#head[stream].push(rest);
 		}
@@ -132,7 +142,8 @@ export class OutputTail {
 	/** The last `count` lines of one stream, with the unterminated line if any. */
 	lines(stream: StreamName, count = this.#limit): string[] {
 		const partial = this.#partial[stream];
-		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], partial.cut ? `${partial.text}${truncated}` : partial.text];
+		// The line still being printed may go on with the rest of a secret: redacted as if cut.
+		const all = partial.text === '' && !partial.cut ? this.#lines[stream] : [...this.#lines[stream], `${this.#redact(partial.text, true)}${partial.cut ? truncated : ''}`];
 		return all.slice(-count);
 	}
 

@@ -4,6 +4,7 @@ import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.j
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import type {EvidenceSource} from '../platform.js';
+import {redactCutText, redactText} from '../redact.js';
 
 /**
  * At most one activity notice per this period while output streams in: a flood costs at most
@@ -55,6 +56,8 @@ export type SpawnServerOptions = {
 	held?: boolean;
 	/** How teardown tells zombies apart: /proc or lsof. Default from `process.platform`. */
 	evidenceSource?: EvidenceSource | undefined;
+	/** Hidden in every line kept of the output (header values, URL passwords, query values); URLs are redacted anyway. */
+	secrets?: readonly string[];
 };
 
 /**
@@ -67,7 +70,8 @@ export type SpawnServerOptions = {
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	const subprocess = spawnHeldShell(options);
-	const tail = new OutputTail(options.tailLines);
+	const secrets = options.secrets ?? [];
+	const tail = new OutputTail(options.tailLines, (text, cut) => (cut ? redactCutText(text, secrets) : redactText(text, secrets)));
 	const activityListeners = new Set<() => void>();
 	const lineListeners = new Set<ServerOutputListener>();
 	const activity = throttledActivity(() => {
@@ -92,6 +96,9 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	return serverHandle({options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded});
 }
 
+/** What the server's shell runs before the command: wait for the go, then stdin is /dev/null. */
+export const heldShellPrefix = 'read -r _ || exit 0; exec </dev/null\n';
+
 /**
  * The shell waits for a line on stdin before it runs the command, so the command cannot
  * start before the guardian knows its group (release() is called once it does): if
@@ -99,7 +106,7 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
  * /dev/null, as the server's stdin always is.
  */
 function spawnHeldShell(options: SpawnServerOptions): ChildProcess {
-	const subprocess = spawn('/bin/sh', ['-c', `read -r _ || exit 0; exec </dev/null\n${options.command}`], {
+	const subprocess = spawn('/bin/sh', ['-c', `${heldShellPrefix}${options.command}`], {
 		detached: true,
 		cwd: options.cwd,
 		env: options.env,

@@ -1,6 +1,6 @@
-import {readFileSync} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs';
 import {OptionError, shown} from '../option-error.js';
-import {toEndpointUrl} from '../option-values.js';
+import {toEndpointTemplate} from '../option-values.js';
 
 type Entry = Record<string, unknown>;
 
@@ -39,10 +39,10 @@ export function urlFromClientConfig(spec: string): string {
 	const where = shown(file);
 	let config: unknown;
 	try {
-		config = JSON.parse(readFileSync(file, 'utf8'));
+		config = JSON.parse(readConfigFile(file));
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOENT' ? 'no such file' : (code === undefined ? `not JSON (${(error as Error).message})` : code);
+		const why = code === 'ENOENT' ? 'no such file' : (code === undefined ? `not JSON (${(error as Error).message})` : (code === 'ENOTFILE' || code === 'EFBIG' ? (error as Error).message : code));
 		throw new OptionError('--from', `Expected \`--from\` to name a readable JSON client config, like .mcp.json:my-server, but ${where}: ${why}`);
 	}
 
@@ -64,10 +64,46 @@ export function urlFromClientConfig(spec: string): string {
 	}
 
 	try {
-		toEndpointUrl(url.replaceAll('{port}', '1'), '--from');
-	} catch {
-		throw new OptionError('--from', `Expected \`--from\` to name a server whose url is an http:// or https:// URL with a host, but "${shown(name)}" in ${where} has \`${shown(url)}\``);
+		return toEndpointTemplate(url, '--from');
+	} catch (error) {
+		const expected = error instanceof OptionError ? error.message.replace(/^Expected `--from` to be /, '') : `a URL, got \`${shown(url)}\``;
+		throw new OptionError('--from', `Expected \`--from\` to name a server whose url is ${expected} (its "${shown(name)}" in ${where})`);
 	}
+}
 
-	return url;
+/** Largest client config read: they are a few KB; a bigger file is a mistake, or /dev/zero. */
+const maxConfigBytes = 1024 * 1024;
+
+/**
+ * A client config's text: a regular file only (a FIFO would hang the read forever, a device
+ * like /dev/zero would never end), at most 1 MiB. Opened without blocking (a FIFO opens at
+ * once), then checked on the open descriptor, so what is read is what was checked.
+ */
+function readConfigFile(file: string): string {
+	const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+	try {
+		const stat = fstatSync(fd);
+		if (!stat.isFile()) {
+			throw Object.assign(new Error('not a regular file'), {code: 'ENOTFILE'});
+		}
+
+		if (stat.size > maxConfigBytes) {
+			throw Object.assign(new Error(`larger than 1 MiB (${Math.ceil(stat.size / 1024)} KiB)`), {code: 'EFBIG'});
+		}
+
+		const buffer = Buffer.alloc(maxConfigBytes + 1);
+		let length = 0;
+		for (let read = -1; read !== 0 && length < buffer.length;) {
+			read = readSync(fd, buffer, length, buffer.length - length, null);
+			length += read;
+		}
+
+		if (length > maxConfigBytes) {
+			throw Object.assign(new Error('larger than 1 MiB'), {code: 'EFBIG'});
+		}
+
+		return buffer.toString('utf8', 0, length);
+	} finally {
+		closeSync(fd);
+	}
 }

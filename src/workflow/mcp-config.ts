@@ -29,6 +29,11 @@ export class McpConfigFile {
 		new McpConfigFile().remove();
 	}
 
+	/** A path of the shape the file will have (its directory's random part stands as XXXXXX), for checks made before it exists. */
+	static standInPath(): string {
+		return path.join(tmpdir(), 'mcp-launch-XXXXXX', 'mcp-config.json');
+	}
+
 	/** Throws {@link OptionError} when the temp directory cannot be made. */
 	constructor() {
 		const parent = tmpdir();

@@ -1,23 +1,33 @@
 import {OptionError} from '../option-error.js';
+import {hostOf, portOf} from '../readiness/connect.js';
 import {shellContexts, variableReference} from './shell-context.js';
+import {checkInert} from './shell-inert.js';
 
 /**
  * Placeholders: `{port}`, `{url}`, `{host}` (the first server, or in a server's own command,
  * that server), `{port:NAME}`, `{url:NAME}`, `{host:NAME}` (a named server) and
- * `{mcp-config}` (the generated client config file). Anything else in braces, such as JSON
- * passed to a client, is left alone.
+ * `{mcp-config}` (the generated client config file). A placeholder is never right after `$`:
+ * `${port}` and `${url:-x}` are the shell's own variables. Anything else in braces, such as
+ * JSON passed to a client, is left alone.
  */
 export type PlaceholderServer = {name: string; port: string; url: string; host: string};
 export type PlaceholderValues = {self: PlaceholderServer; byName: ReadonlyMap<string, PlaceholderServer>; mcpConfig?: string | undefined};
 
-const pattern = /\{(port|url|host)(?::([\w.-]+))?\}|\{mcp-config\}/g;
+const pattern = /(?<!\$)(?:\{(port|url|host)(?::([\w.-]+))?\}|\{mcp-config\})/g;
 
+/** What the placeholders of a server stand for, from its URL. */
+export function placeholderValues(name: string, url: URL): PlaceholderServer {
+	return {name, port: String(portOf(url)), url: url.href, host: hostOf(url)};
+}
+
+/** A placeholder's value, checked to be data in any shell (see shell-inert.ts). */
 function lookup(values: PlaceholderValues, key: string, name: string | undefined, whole: string): string {
 	if (whole === '{mcp-config}') {
 		if (values.mcpConfig === undefined) {
 			throw new OptionError('--server', 'Expected `{mcp-config}` only in the client\'s arguments (after `--`), not in `--server`');
 		}
 
+		checkInert(values.mcpConfig, whole);
 		return values.mcpConfig;
 	}
 
@@ -26,7 +36,9 @@ function lookup(values: PlaceholderValues, key: string, name: string | undefined
 		throw new OptionError('--name', `Unknown server name in \`${whole}\`: expected one of ${[...values.byName.keys()].join(', ')} (set with --name)`);
 	}
 
-	return server[key as 'port' | 'url' | 'host'];
+	const value = server[key as 'port' | 'url' | 'host'];
+	checkInert(value, whole);
+	return value;
 }
 
 /** A server command ready for `/bin/sh -c`, and the variables its placeholders refer to. */
@@ -50,11 +62,17 @@ function variableName(key: string, name: string | undefined, taken: Map<string, 
 }
 
 /**
- * Fill placeholders in a shell command. A value never becomes shell text: `{url}` and `{host}`
- * turn into a reference to an environment variable holding the value (`"${MCP_LAUNCH_URL}"`),
- * written to be exactly one word in the quoting context where the placeholder stands (bare,
- * inside "…" or inside '…'), so a URL holding `$(…)`, backticks or quotes is never run, and a
- * quoted placeholder is not quoted twice. A port is digits only and is inserted as it is.
+ * Fill placeholders in a shell command. Two layers keep a value data:
+ * - every value is inert in any shell (a checked port, a checked host, a URL whose shell
+ *   characters are percent-encoded, see shell-inert.ts), so a shell that re-reads the command
+ *   (`sh -c '…'`, `eval`, a here-doc fed to sh) finds nothing to run in it;
+ * - `{url}` and `{host}` become a reference to an environment variable holding the value
+ *   (`"${MCP_LAUNCH_URL}"`), written for the quoting context where the placeholder stands
+ *   (bare, "…", '…', an unquoted here-doc): exactly one word, never split or globbed, and no
+ *   URL password or query value in the argv of the shell mcp-launch spawns.
+ * A port is digits only and is inserted as it is. A placeholder in a comment or escaped
+ * (`\{url}`) is left alone; one where the context cannot be known for sure (a quoted here-doc,
+ * `$'…'`) is refused.
  */
 export function fillShellCommand(command: string, values: PlaceholderValues): FilledCommand {
 	const matches = [...command.matchAll(pattern)];
@@ -65,12 +83,21 @@ export function fillShellCommand(command: string, values: PlaceholderValues): Fi
 	let last = 0;
 	for (const [index, match] of matches.entries()) {
 		const [whole, key = '', name] = match;
+		const context = contexts[index]!;
+		if (context === 'literal') {
+			continue;
+		}
+
 		const value = lookup(values, key, name, whole);
 		let text = value;
-		if (!(key === 'port' && /^\d+$/.test(value))) {
+		if (key !== 'port') {
+			if (typeof context === 'object') {
+				throw new OptionError('--server', `\`--server\`: cannot place \`${whole}\` inside ${context.refused}; use "$MCP_SERVER_URL" there instead (each server gets its URL in its environment)`);
+			}
+
 			const variable = variableName(key, name, taken, whole);
 			env[variable] = value;
-			text = variableReference(variable, contexts[index]!);
+			text = variableReference(variable, context);
 		}
 
 		result += command.slice(last, match.index) + text;
@@ -80,7 +107,17 @@ export function fillShellCommand(command: string, values: PlaceholderValues): Fi
 	return {command: result + command.slice(last), env};
 }
 
-/** Fill placeholders inside each argument; no shell is involved, so values go in as they are. */
+/**
+ * What a server runs: its command with the placeholders filled, and its environment (the
+ * variables those refer to, `MCP_SERVER_URL`, and `PORT` when mcp-launch chose the port).
+ * The one way the launcher and `doctor --server` start a server command.
+ */
+export function serverCommand(command: string, values: PlaceholderValues, env: Record<string, string | undefined>, port?: number): {command: string; env: Record<string, string | undefined>} {
+	const filled = fillShellCommand(command, values);
+	return {command: filled.command, env: {...env, ...filled.env, MCP_SERVER_URL: values.self.url, ...(port === undefined ? {} : {PORT: String(port)})}};
+}
+
+/** Fill placeholders inside each argument; no shell is involved here, but the client may be one (`sh -c '… {url}'`). */
 export function fillArgv(argv: readonly string[], values: PlaceholderValues): string[] {
 	return argv.map(argument => argument.replace(pattern, (whole, key: string, name: string | undefined) => lookup(values, key, name, whole)));
 }
