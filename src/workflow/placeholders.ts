@@ -57,8 +57,25 @@ function variableName(key: string, name: string | undefined, taken: Map<string, 
  * quoted placeholder is not quoted twice. A port is digits only and is inserted as it is.
  */
 export function fillShellCommand(command: string, values: PlaceholderValues): FilledCommand {
+	return fillCommandWith(command, values, matches => {
+		const contexts = shellContexts(command, matches.map(match => match.index));
+		return (variable, index) => variableReference(variable, contexts[index]!);
+	});
+}
+
+/** Where one placeholder stands in a command: its offset and its text. */
+export type PlaceholderMatch = {index: number; whole: string};
+
+/**
+ * Given every placeholder of a command, how a variable is referred to at the n-th one (a shell's
+ * quoting rules: sh here, cmd.exe in os/win32); may throw an {@link OptionError} where no safe
+ * reference exists. Values go to the environment; only ports (digits) are inserted as text.
+ */
+export type ReferencePlanner = (matches: readonly PlaceholderMatch[]) => (variable: string, index: number, value: string) => string;
+
+export function fillCommandWith(command: string, values: PlaceholderValues, plan: ReferencePlanner): FilledCommand {
 	const matches = [...command.matchAll(pattern)];
-	const contexts = shellContexts(command, matches.map(match => match.index));
+	const reference = plan(matches.map(match => ({index: match.index, whole: match[0]})));
 	const taken = new Map<string, string>();
 	const env: Record<string, string> = {};
 	let result = '';
@@ -70,7 +87,7 @@ export function fillShellCommand(command: string, values: PlaceholderValues): Fi
 		if (!(key === 'port' && /^\d+$/.test(value))) {
 			const variable = variableName(key, name, taken, whole);
 			env[variable] = value;
-			text = variableReference(variable, contexts[index]!);
+			text = reference(variable, index, value);
 		}
 
 		result += command.slice(last, match.index) + text;

@@ -1,0 +1,136 @@
+import {spawn} from 'node:child_process';
+import {PassThrough, type Readable} from 'node:stream';
+import {stopTree} from '../stop-tree.js';
+import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
+
+/**
+ * A command run by the job helper (job-helper.c): cmd.exe in a Job Object that only the helper
+ * holds, so the kernel ends the whole tree when the helper ends, on every path. The helper is
+ * an ordinary child of mcp-launch (it shares the console, so CTRL_BREAK reaches the command's
+ * group); its stdin carries our commands (`go`, `break`, `kill`, `count`, `pids`, `tmp`), its
+ * fd 3 the answers (`pid`, `exit`, `count`, `pids`, `error`), its stdout/stderr are the command's.
+ */
+export function spawnJobTree(helper: string, options: SpawnTreeOptions): ProcessTree {
+	const child = spawn(helper, [options.command], {cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], windowsHide: true});
+	const control = child.stdin!;
+	control.on('error', () => {}); // EPIPE: the helper is gone, and with it the tree.
+	const send = (line: string) => {
+		if (control.writable) {
+			control.write(`${line}\n`);
+		}
+	};
+
+	const waiting: Record<'count' | 'pids', Array<(words: string[]) => void>> = {count: [], pids: []};
+	let pid: number | undefined;
+	let helperGone = false;
+	let released = false;
+	let settleStart: () => void = () => {};
+	let settleExit: (exit: TreeExit) => void = () => {};
+	const started = new Promise<void>(resolve => {
+		settleStart = resolve;
+	});
+	const exited = new Promise<TreeExit>(resolve => {
+		settleExit = exit => {
+			settleStart();
+			resolve(exit);
+		};
+	});
+
+	const answer = (line: string) => {
+		const [verb = '', ...words] = line.trim().split(' ');
+		if (verb === 'pid') {
+			pid = Number(words[0]);
+			settleStart();
+		} else if (verb === 'exit') {
+			settleExit({code: Number(words[0]), signal: undefined});
+		} else if (verb === 'error') {
+			settleExit({code: undefined, signal: undefined, spawnError: `the job helper could not ${words[0] ?? 'start'} the command (Windows error ${words[1] ?? '?'})`});
+		} else if (verb === 'count' || verb === 'pids') {
+			waiting[verb].shift()?.(words);
+		}
+	};
+
+	readLines(child.stdio[3] as Readable | null, answer);
+	const ended = () => {
+		helperGone = true; // Its job handle closed: the kernel has ended the tree.
+		for (const queue of Object.values(waiting)) {
+			for (const resolve of queue.splice(0)) {
+				resolve(['0']);
+			}
+		}
+	};
+
+	child.once('error', error => {
+		ended();
+		settleExit({code: undefined, signal: undefined, spawnError: error.message});
+	});
+	child.once('exit', (code, signal) => {
+		ended();
+		settleExit({code: code ?? undefined, signal: signal ?? 'SIGKILL'}); // Only if the command's own exit was not reported.
+	});
+
+	const ask = async (verb: 'count' | 'pids'): Promise<string[]> => {
+		if (helperGone) {
+			return verb === 'count' ? ['0'] : [];
+		}
+
+		return new Promise(resolve => {
+			waiting[verb].push(resolve);
+			send(verb);
+		});
+	};
+
+	const tree: ProcessTree = {
+		get pid() {
+			return pid;
+		},
+		started,
+		stdout: child.stdout ?? new PassThrough().end(),
+		stderr: child.stderr ?? new PassThrough().end(),
+		exited,
+		release() {
+			released = true;
+			send('go');
+		},
+		stopGracefully() {
+			send(released ? 'break' : 'kill'); // A held command has run nothing: there is nothing to ask.
+		},
+		killTree() {
+			send('kill');
+		},
+		async isGone() {
+			return Number((await ask('count'))[0]) === 0;
+		},
+		async members() {
+			return (await ask('pids')).map(Number).filter(Number.isInteger);
+		},
+		async stop(graceMs) {
+			return stopTree(tree, released ? graceMs : 0);
+		},
+		removeOnOrphan(directory) {
+			send(`tmp ${directory}`);
+		},
+		dispose() {
+			control.end();
+		},
+	};
+	return tree;
+}
+
+/** Call `onLine` for every line of a stream (the helper's answers). */
+function readLines(stream: Readable | null, onLine: (line: string) => void): void {
+	if (!stream) {
+		return;
+	}
+
+	let rest = '';
+	stream.setEncoding('utf8');
+	stream.on('data', (chunk: string) => {
+		const lines = (rest + chunk).split('\n');
+		rest = lines.pop()!;
+		for (const line of lines) {
+			onLine(line);
+		}
+	});
+	stream.on('error', () => {});
+}
