@@ -84,8 +84,12 @@ export type ProcessTree = {
 	stop(graceMs: number): Promise<StopResult>;
 	/** A private temporary directory to remove if the launcher dies (the `{mcp-config}` directory). */
 	removeOnOrphan(directory: string): void;
-	/** The launcher is done with the tree (stopped or not): drop the control channel. */
-	dispose(): void;
+	/**
+	 * The launcher is done with the tree (stopped or not): drop the control channel. What was not
+	 * stopped ends now (win32: the helper ends the job when its stdin closes). Resolves once the
+	 * controlling process (the job helper) has exited.
+	 */
+	dispose(): Promise<void>;
 };
 
 /** One implementation per platform; everything else asks this. */

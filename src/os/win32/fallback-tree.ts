@@ -94,7 +94,7 @@ export function spawnFallbackTree(tools: Win32Tools, options: SpawnTreeOptions):
 		removeOnOrphan(directory) {
 			tell(`tmp ${directory}`);
 		},
-		dispose() {
+		async dispose() {
 			if (child === undefined) {
 				stdout.end();
 				stderr.end();

@@ -4,6 +4,9 @@
  * process ends for any reason (its stdin closed because mcp-launch died, or it was killed) the
  * kernel kills the tree.
  *
+ * mcp-launch starts this process detached (so it is outside the job libuv puts children in, which
+ * would kill it with mcp-launch before it could clean up); it attaches to mcp-launch's console,
+ * which the command then shares, so CTRL_BREAK_EVENT can reach the command's group.
  * The command starts suspended, in a new process group, stdin NUL, stdout/stderr this process's.
  * Lines on stdin:  go (resume it)  break (CTRL_BREAK_EVENT to its group)  kill (TerminateJobObject)
  *                  count (live processes in the job)  pids (their ids)  tmp <dir> (remove at the end)
@@ -102,6 +105,8 @@ int wmain(int argc, wchar_t **argv) {
 	DWORD got;
 	if (argc != 2) { fputs("usage: mcp-launch-job \"<command>\"\n", stderr); return 2; }
 	InitializeCriticalSection(&lock);
+	DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT;
+	if (!AttachConsole(ATTACH_PARENT_PROCESS) && GetLastError() != ERROR_ACCESS_DENIED) flags |= CREATE_NO_WINDOW; /* No console to share: open none. */
 	SetConsoleCtrlHandler(ignore, TRUE);
 	HANDLE input = GetStdHandle(STD_INPUT_HANDLE);
 	answers = (HANDLE)_get_osfhandle(3);
@@ -120,7 +125,7 @@ int wmain(int argc, wchar_t **argv) {
 	startup.hStdInput = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
 	startup.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
 	startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-	if (!CreateProcessW(comspec, line, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT, NULL, NULL, &startup, &child)) return fail("spawn");
+	if (!CreateProcessW(comspec, line, NULL, NULL, TRUE, flags, NULL, NULL, &startup, &child)) return fail("spawn");
 	if (!AssignProcessToJobObject(job, child.hProcess)) { TerminateProcess(child.hProcess, 1); return fail("assign"); }
 	snprintf(buffer, sizeof buffer, "pid %lu\n", child.dwProcessId);
 	answer(buffer);

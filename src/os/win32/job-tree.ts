@@ -6,12 +6,13 @@ import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
 /**
  * A command run by the job helper (job-helper.c): cmd.exe in a Job Object that only the helper
  * holds, so the kernel ends the whole tree when the helper ends, on every path. The helper is
- * an ordinary child of mcp-launch (it shares the console, so CTRL_BREAK reaches the command's
- * group); its stdin carries our commands (`go`, `break`, `kill`, `count`, `pids`, `tmp`), its
+ * started detached: libuv puts its other children in a job of its own that dies with
+ * mcp-launch, and the helper must outlive mcp-launch long enough to end the tree and remove the
+ * temp directory (it attaches to mcp-launch's console itself, for CTRL_BREAK); its stdin carries our commands (`go`, `break`, `kill`, `count`, `pids`, `tmp`), its
  * fd 3 the answers (`pid`, `exit`, `count`, `pids`, `error`), its stdout/stderr are the command's.
  */
 export function spawnJobTree(helper: string, options: SpawnTreeOptions): ProcessTree {
-	const child = spawn(helper, [options.command], {cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], windowsHide: true});
+	const child = spawn(helper, [options.command], {cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], windowsHide: true, detached: true});
 	const control = child.stdin!;
 	control.on('error', () => {}); // EPIPE: the helper is gone, and with it the tree.
 	const send = (line: string) => {
@@ -23,6 +24,10 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 	const waiting: Record<'count' | 'pids', Array<(words: string[]) => void>> = {count: [], pids: []};
 	let pid: number | undefined;
 	let helperGone = false;
+	let helperExited: () => void = () => {};
+	const helperDone = new Promise<void>(resolve => {
+		helperExited = resolve;
+	});
 	let released = false;
 	let settleStart: () => void = () => {};
 	let settleExit: (exit: TreeExit) => void = () => {};
@@ -53,6 +58,7 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 	readLines(child.stdio[3] as Readable | null, answer);
 	const ended = () => {
 		helperGone = true; // Its job handle closed: the kernel has ended the tree.
+		helperExited();
 		for (const queue of Object.values(waiting)) {
 			for (const resolve of queue.splice(0)) {
 				resolve(['0']);
@@ -110,8 +116,9 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 		removeOnOrphan(directory) {
 			send(`tmp ${directory}`);
 		},
-		dispose() {
+		async dispose() {
 			control.end();
+			return helperDone;
 		},
 	};
 	return tree;

@@ -1,0 +1,96 @@
+// Quoting through a real cmd.exe (Wine's, in CI): a placeholder's value, full of cmd operators,
+// reaches the server's argv exactly and runs nothing; arguments to a batch file (`claude.cmd`)
+// reach the program it starts exactly and run nothing.
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, describe, it} from 'node:test';
+import {batchCommand} from '../../src/os/win32/argv-quote.js';
+import {fillCmdCommand} from '../../src/os/win32/cmd-placeholders.js';
+import {createWin32Os} from '../../src/os/win32/index.js';
+import type {PlaceholderServer} from '../../src/workflow/placeholders.js';
+import {fixture, jobHelper, nodeCommand, underWine} from './helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mcp-launch-cmd-'));
+const work = mkdtempSync(path.join(tmpdir(), 'mcp-launch-cmd-cwd-')); // Where an injected `md,PWNED` would land.
+after(() => {
+	rmSync(dir, {recursive: true, force: true});
+	rmSync(work, {recursive: true, force: true});
+});
+const os = createWin32Os({jobHelper: jobHelper()});
+const nothingRan = () => assert.deepEqual(readdirSync(work), [], 'a command inside a value was run');
+
+/** Every cmd operator a URL can carry (a URL serializer encodes `"`, `<`, `>` and spaces). */
+const hostile: PlaceholderServer = {
+	name: 'api',
+	port: '4100',
+	url: new URL('http://127.0.0.1:4100/mcp?a=1&md,PWNED&b=|md,PIPED|^x(y)!PATH!&c=2').href,
+	host: '127.0.0.1',
+};
+/** The same with `%NAME%` in it: Windows' cmd expands once and never rescans what it substituted; Wine's cmd rescans. */
+const percent: PlaceholderServer = {...hostile, url: new URL('http://127.0.0.1:4100/mcp?a=1&md,PWNED&p=%PATH%&h=%MCP_LAUNCH_HOST%').href};
+const wineRescans = underWine && 'Wine\'s cmd expands %VAR% again inside an expanded value (Windows\' cmd does not): the value changes there, though nothing runs';
+
+let n = 0;
+/** Run a server command with its placeholders filled for this server; the argv it got. */
+async function serverArgv(template: string, server: PlaceholderServer): Promise<unknown> {
+	const out = path.join(dir, `argv-${n++}.json`);
+	const filled = fillCmdCommand(`${nodeCommand(fixture('win-print-argv.js'), out)} ${template}`, {self: server, byName: new Map([['api', server]])});
+	const tree = os.spawnTree({command: filled.command, cwd: work, env: {...process.env, ...filled.env}});
+	tree.release();
+	assert.equal((await tree.exited).code, 0);
+	await tree.dispose();
+	return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+describe('placeholders in a --server command, through cmd.exe', () => {
+	for (const [where, template, expected] of [
+		['bare', '{url}', (url: string) => url],
+		['in double quotes', '"{url}"', (url: string) => url],
+		['in double quotes with text around', '"[{url}]"', (url: string) => `[${url}]`],
+		['as --flag=value', '--url={url}', (url: string) => `--url=${url}`],
+	] as const) {
+		it(`${where}: the exact value in the server's argv, nothing run`, async () => {
+			assert.deepEqual(await serverArgv(template, hostile), [expected(hostile.url)]);
+			nothingRan();
+		});
+
+		it(`${where}, a value holding %PATH%: the exact value`, {skip: wineRescans}, async () => {
+			assert.deepEqual(await serverArgv(template, percent), [expected(percent.url)]);
+			nothingRan();
+		});
+
+		it(`${where}, a value holding %PATH%: nothing run`, async () => {
+			await serverArgv(template, percent);
+			nothingRan();
+		});
+	}
+});
+
+/** Run a batch file (like npm's claude.cmd: `@node cli.js %*`) with these arguments; the argv its program got. */
+async function batchArgv(argv: string[]): Promise<unknown> {
+	const out = path.join(dir, `batch-argv-${n++}.json`);
+	const script = path.join(dir, 'client.cmd');
+	writeFileSync(script, `@"${process.execPath}" "${fixture('win-print-argv.js')}" "${out}" %*\r\n`);
+	const args = batchCommand(script, argv);
+	assert.ok(args);
+	const child = spawn(process.env.ComSpec!, args, {cwd: work, windowsVerbatimArguments: true, stdio: 'ignore'});
+	assert.equal(await new Promise(resolve => child.once('exit', resolve)), 0);
+	return existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
+}
+
+describe('arguments to a batch file (claude.cmd), through cmd.exe', () => {
+	it('each argument reaches the program the batch file runs, exactly; nothing in them is run', async () => {
+		const argv = ['plain', 'two words', '', 'quote"inside', 'trailing\\', 'a b\\', '!PATH!', 'a&md,PWNED', '|md,PIPED', '^caret', '(paren)', '<in>', '"&md,QUOTED&"', 'C:\\Users\\x y\\mcp-config.json', 'ünïcödé ✓'];
+		assert.deepEqual(await batchArgv(argv), argv);
+		nothingRan();
+	});
+
+	it('arguments holding % reach it exactly (the %%cd:~,% defuse)', {skip: underWine && 'Wine\'s cmd expands % again in the arguments %* substitutes (Windows\' cmd does not)'}, async () => {
+		const argv = ['100%', '%PATH%', '%cd%', 'a%b%c', '%%'];
+		assert.deepEqual(await batchArgv(argv), argv);
+		nothingRan();
+	});
+});
