@@ -37,7 +37,11 @@ describe('parseNetstat (netstat -ano)', () => {
 		assert.deepEqual(parseNetstat(fixture('de-cp850.txt', 'latin1')), common);
 	});
 
-	it('Windows line endings or Unix ones, and nothing at all (Wine prints no listeners)', () => {
+	it('Wine 8\'s netstat -ano: connections only, no LISTENING rows, no PID column: no listeners (unknown, not "free")', () => {
+		assert.deepEqual(parseNetstat(fixture('wine.txt')), []);
+	});
+
+	it('Windows line endings or Unix ones, and nothing at all', () => {
 		assert.deepEqual(parseNetstat(fixture('en.txt').replaceAll('\r\n', '\n')), parseNetstat(fixture('en.txt')));
 		assert.deepEqual(parseNetstat(''), []);
 		assert.deepEqual(parseNetstat('\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State\r\n'), []);

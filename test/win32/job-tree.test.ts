@@ -78,6 +78,19 @@ describe('win32 process tree through the job helper', () => {
 		await tree.dispose();
 	});
 
+	it('netstat names the server as the owner of its port', {skip: underWine && 'Wine\'s netstat -ano lists no listeners and no pids'}, async () => {
+		const {tree, pids} = await startTreeServer('netstat');
+		const owners = await os.listeners(pids.port);
+		assert.deepEqual(owners.map(listener => listener.pid), [pids.server]);
+		assert.deepEqual(await os.listenersOf(await tree.members()), owners);
+		await tree.stop(0);
+	});
+
+	it('asking netstat never throws, whatever it prints', async () => {
+		assert.ok(Array.isArray(await os.listeners(1)));
+		assert.deepEqual(await os.listenersOf([]), []);
+	});
+
 	it('passes exit codes through: a program\'s and cmd\'s own', async () => {
 		for (const [command, code] of [[nodeCommand('-e', 'process.exit(7)'), 7], ['exit /b 3', 3], [nodeCommand('-e', '0'), 0]] as const) {
 			const tree = spawnTree(command);
