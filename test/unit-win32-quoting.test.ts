@@ -11,6 +11,7 @@ import {fillCmdCommand} from '../src/os/win32/cmd-placeholders.js';
 import {findWindowsExecutable, isBatchFile, windowsNpmCommand} from '../src/os/win32/find-executable.js';
 import {OptionError} from '../src/option-error.js';
 import type {PlaceholderServer, PlaceholderValues} from '../src/workflow/placeholders.js';
+import {valueCharactersQuoted} from './helpers/cmd-model.js';
 import {splitCommandLine} from './helpers/windows-argv.js';
 
 const hostile: PlaceholderServer = {
@@ -55,6 +56,20 @@ describe('placeholders in a cmd.exe command', () => {
 	it('refuses a value cmd could not carry as data (a quote, a line break)', () => {
 		const quoted = {...hostile, host: 'a"b'};
 		assert.throws(() => fillCmdCommand('node s.js {host}', {self: quoted, byName: new Map()}), /no quote or line break/);
+	});
+
+	it('by the model of Windows\' cmd: every character of the value is read inside quotes, in every context', () => {
+		for (const template of ['node s.js {url}', 'node s.js "{url}"', 'node s.js "[{url}]" x', 'node s.js --url={url} & echo done', 'a "b" {url} "c {host}" ^& {url}']) {
+			const filled = fillCmdCommand(template, values);
+			const quoted = valueCharactersQuoted(filled.command, {...filled.env, PATH: 'C:\\x&y'}, new Set(Object.keys(filled.env)));
+			assert.ok(quoted.length >= hostile.url.length, template);
+			assert.ok(quoted.every(Boolean), `${template} → ${filled.command}`);
+		}
+	});
+
+	it('the model sees the injection a bare %VAR% would allow (so the check above can fail)', () => {
+		const quoted = valueCharactersQuoted('node s.js %MCP_LAUNCH_URL%', {MCP_LAUNCH_URL: hostile.url}, new Set(['MCP_LAUNCH_URL']));
+		assert.equal(quoted.some(Boolean), false);
 	});
 
 	it('a port is digits and needs none of it, even after a caret or beside a %', () => {

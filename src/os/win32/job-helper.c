@@ -105,11 +105,12 @@ int wmain(int argc, wchar_t **argv) {
 	DWORD got;
 	if (argc != 2) { fputs("usage: mcp-launch-job \"<command>\"\n", stderr); return 2; }
 	InitializeCriticalSection(&lock);
+	/* Our pipes, taken before AttachConsole, which may point unset standard handles at the console. */
+	HANDLE input = GetStdHandle(STD_INPUT_HANDLE), output = GetStdHandle(STD_OUTPUT_HANDLE), error = GetStdHandle(STD_ERROR_HANDLE);
+	answers = (HANDLE)_get_osfhandle(3);
 	DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT;
 	if (!AttachConsole(ATTACH_PARENT_PROCESS) && GetLastError() != ERROR_ACCESS_DENIED) flags |= CREATE_NO_WINDOW; /* No console to share: open none. */
 	SetConsoleCtrlHandler(ignore, TRUE);
-	HANDLE input = GetStdHandle(STD_INPUT_HANDLE);
-	answers = (HANDLE)_get_osfhandle(3);
 	SetHandleInformation(input, HANDLE_FLAG_INHERIT, 0); /* The tree gets none of our control pipes. */
 	if (answers != INVALID_HANDLE_VALUE) SetHandleInformation(answers, HANDLE_FLAG_INHERIT, 0);
 
@@ -123,8 +124,8 @@ int wmain(int argc, wchar_t **argv) {
 	swprintf(line, size, L"\"%ls\" /d /v:off /s /c \"%ls\"", comspec, argv[1]);
 	startup.dwFlags = STARTF_USESTDHANDLES;
 	startup.hStdInput = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
-	startup.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-	startup.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+	startup.hStdOutput = output;
+	startup.hStdError = error;
 	if (!CreateProcessW(comspec, line, NULL, NULL, TRUE, flags, NULL, NULL, &startup, &child)) return fail("spawn");
 	if (!AssignProcessToJobObject(job, child.hProcess)) { TerminateProcess(child.hProcess, 1); return fail("assign"); }
 	snprintf(buffer, sizeof buffer, "pid %lu\n", child.dwProcessId);
