@@ -70,10 +70,10 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 		ended();
 		settleExit({code: undefined, signal: undefined, spawnError: error.message});
 	});
-	child.once('exit', (code, signal) => {
-		ended();
-		settleExit({code: code ?? undefined, signal: signal ?? 'SIGKILL'}); // Only if the command's own exit was not reported.
-	});
+	child.once('exit', ended);
+	// After its answers are read, so the command's own `exit` line wins. Only a helper killed
+	// before the command ended gets here: the kernel ended the command with it, as by a kill.
+	child.once('close', () => settleExit({code: undefined, signal: 'SIGKILL'}));
 
 	const ask = async (verb: 'count' | 'pids'): Promise<string[]> => {
 		if (helperGone) {
