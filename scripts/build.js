@@ -11,14 +11,20 @@ import {createHash} from 'node:crypto';
 import {chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {build} from 'esbuild';
+import {buildJobHelper, compilerAvailable} from './job-helper.js';
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'dist');
 const {version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const requireJobHelper = process.argv.includes('--require-job-helper');
+const withJobHelper = compilerAvailable();
+if (requireJobHelper && !withJobHelper) {
+	buildJobHelper(root, dist, {required: true}); // Throws, naming the package to install.
+}
 
 function inputsHash() {
 	const hash = createHash('sha256');
-	const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js'];
+	const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js', 'scripts/job-helper.js'];
 	const walk = directory => {
 		for (const name of readdirSync(path.join(root, directory)).sort()) {
 			const relative = path.join(directory, name);
@@ -35,6 +41,7 @@ function inputsHash() {
 		hash.update(file).update('\0').update(readFileSync(path.join(root, file))).update('\0');
 	}
 
+	hash.update(`job helper: ${withJobHelper}`); // A compiler installed later means a rebuild with the helper.
 	return hash.digest('hex');
 }
 
@@ -65,6 +72,11 @@ await build({
 	logLevel: 'warning',
 });
 chmodSync(path.join(next, 'cli.js'), 0o755);
+const helperSize = buildJobHelper(root, next, {required: requireJobHelper});
+if (helperSize !== undefined) {
+	process.stdout.write(`dist/win32-x64/mcp-launch-job.exe: ${helperSize} bytes\n`);
+}
+
 writeFileSync(path.join(next, '.build-hash'), hash);
 
 const old = path.join(root, `.dist-old-${process.pid}`);

@@ -75,29 +75,55 @@ function variableName(key: string, name: string | undefined, taken: Map<string, 
  * `$'…'`) is refused.
  */
 export function fillShellCommand(command: string, values: PlaceholderValues): FilledCommand {
+	return fillCommandWith(command, values, matches => {
+		const contexts = shellContexts(command, matches.map(match => match.index));
+		return {
+			literal: index => contexts[index] === 'literal',
+			reference(variable, index) {
+				const context = contexts[index]!;
+				if (typeof context === 'object' || context === 'literal') {
+					throw new OptionError('--server', `\`--server\`: cannot place \`${matches[index]!.whole}\` inside ${typeof context === 'object' ? context.refused : 'a comment'}; use "$MCP_SERVER_URL" there instead (each server gets its URL in its environment)`);
+				}
+
+				return variableReference(variable, context);
+			},
+		};
+	});
+}
+
+/** Where one placeholder stands in a command: its offset and its text. */
+export type PlaceholderMatch = {index: number; whole: string};
+
+/**
+ * A shell's quoting rules for placeholders (sh here, cmd.exe in os/win32), given every
+ * placeholder of a command: which ones are left as written (a comment, an escaped brace), and
+ * how a variable is referred to at the n-th one (may throw an {@link OptionError} where no safe
+ * reference exists). Values go to the environment; only ports (digits) are inserted as text.
+ */
+export type ReferencePlanner = (matches: readonly PlaceholderMatch[]) => {
+	literal?: (index: number) => boolean;
+	reference: (variable: string, index: number, value: string) => string;
+};
+
+export function fillCommandWith(command: string, values: PlaceholderValues, plan: ReferencePlanner): FilledCommand {
 	const matches = [...command.matchAll(pattern)];
-	const contexts = shellContexts(command, matches.map(match => match.index));
+	const rules = plan(matches.map(match => ({index: match.index, whole: match[0]})));
 	const taken = new Map<string, string>();
 	const env: Record<string, string> = {};
 	let result = '';
 	let last = 0;
 	for (const [index, match] of matches.entries()) {
 		const [whole, key = '', name] = match;
-		const context = contexts[index]!;
-		if (context === 'literal') {
+		if (rules.literal?.(index)) {
 			continue;
 		}
 
 		const value = lookup(values, key, name, whole);
 		let text = value;
 		if (key !== 'port') {
-			if (typeof context === 'object') {
-				throw new OptionError('--server', `\`--server\`: cannot place \`${whole}\` inside ${context.refused}; use "$MCP_SERVER_URL" there instead (each server gets its URL in its environment)`);
-			}
-
 			const variable = variableName(key, name, taken, whole);
 			env[variable] = value;
-			text = variableReference(variable, context);
+			text = rules.reference(variable, index, value);
 		}
 
 		result += command.slice(last, match.index) + text;
