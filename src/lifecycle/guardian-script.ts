@@ -10,9 +10,11 @@
  *
  * When the pipe closes without `done` (mcp-launch was SIGKILLed or crashed: Node runs no code
  * then), it sends SIGTERM to every group, removes the directory, finds the client's descendants
- * (parent pids in /proc) and sends them SIGTERM, then waits up to the grace period (100 ms steps)
- * while anything is left, and SIGKILLs what is. The groups come first: walking /proc costs about
- * a second per few thousand processes, and the servers must not wait for it.
+ * and sends them SIGTERM, then waits up to the grace period (100 ms steps) while anything is left,
+ * and SIGKILLs what is. The groups come first, the walk after. The walk follows
+ * /proc/PID/task/TID/children from the client, so it costs the size of the client's tree; where
+ * the kernel has no such files it reads every process's parent from /proc/PID/stat, which costs
+ * about a second per thousand processes in sh (bench/guardian.js).
  *
  * It trusts nothing it reads, even from mcp-launch (which validates too): a line that is not
  * exactly one of the forms above is ignored. An id is digits only, never 0 or 1 and never with a
@@ -69,7 +71,24 @@ if [ -n "$tmp" ] && [ -d "$tmp" ] && [ ! -h "$tmp" ] && [ -O "$tmp" ]; then
 	rm -rf -- "$tmp"
 fi
 tree=
-if [ -n "$client" ] && [ -d /proc/1 ]; then
+if [ -n "$client" ] && [ -e "/proc/$$/task/$$/children" ]; then
+	# Each process's children, from /proc/PID/task/TID/children: costs the tree's size only.
+	queue=$client
+	while [ -n "$queue" ]; do
+		next=
+		for p in $queue; do
+			case "$tree " in *" $p "*) continue ;; esac
+			tree="$tree $p"
+			for c in /proc/"$p"/task/*/children; do
+				kids=
+				{ read -r kids <"$c"; } 2>/dev/null
+				next="$next $kids"
+			done
+		done
+		queue=$next
+	done
+elif [ -n "$client" ] && [ -d /proc/1 ]; then
+	# No children files (a kernel without CONFIG_PROC_CHILDREN): every process's parent, from its stat.
 	table=$(for f in /proc/[0-9]*/stat; do
 		read -r line 2>/dev/null <"$f" || continue
 		rest=${'$'}{line##*) }
