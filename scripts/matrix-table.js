@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Rewrites the real-world matrix table in examples/README.md (between the matrix markers) from the
-// rows the matrix specs saved in .tmp/matrix/*.json (one file per spec file, written after its run).
-// The table is generated, never hand-written: run the specs (`npm test`, or one
-// test/e2e-matrix-*.test.ts file), which call this script when they finish.
+// `npm run matrix`: rewrites the real-world matrix table in examples/README.md (between the matrix
+// markers) from the rows the matrix specs saved in .tmp/matrix/*.json (one file per spec file,
+// written after its run; ignored by git). The table is generated, never hand-written, and only on
+// purpose: run the specs first (`npm test`, with the Python venv so no row says "not run"), then this.
+// Running the tests alone never rewrites a tracked file.
 import {existsSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 

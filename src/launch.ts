@@ -90,7 +90,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 function started(records: readonly ServerRecord[], guardian: Guardian, wantsConfig: boolean): McpConfigFile | undefined {
 	for (const record of records) {
 		if (record.process) {
-			guardian.addGroup(record.process.pid);
+			guardian.addGroup(record.process.pid, record.process.groupGone);
 		}
 	}
 

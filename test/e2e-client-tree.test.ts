@@ -113,4 +113,5 @@ test('SIGKILL with --reuse of a running server first, a managed second server an
 	await waitGone([...managed, report.pid], 1_000 + 3_000);
 	assert.equal(isAlive(reused.pid!), true, 'the reused server is not ours to stop');
 	assert.equal(await portIsFree(box.port), false, 'the reused server still listens');
+	await assertNothingOfTheRunLeft(box, 1_000 + 3_000); // The guardian included: it has finished.
 });

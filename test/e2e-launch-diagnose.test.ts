@@ -5,7 +5,7 @@
 // read port owners or the server tree's sockets run with both evidence sources: /proc and lsof
 // (the macOS path, forced through the CLI's MCP_LAUNCH_PLATFORM knob).
 import assert from 'node:assert/strict';
-import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,6 @@ import {waitFor} from './helpers/wait.js';
 const DIAG_HTTP = `${FIXTURES}/diag-http.js`;
 const ENV_SERVER = `${FIXTURES}/ld-env-server.js`;
 const linux = process.platform === 'linux';
-const children = new Set<ChildProcess>();
 
 /** Regex-escape. */
 const re = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -31,16 +30,14 @@ before(() => {
 	assert.ok(cliBuilt(), `${CLI} is missing: run \`npm run build\` first`);
 });
 
-after(() => {
-	for (const child of children) killHard(child.pid);
-});
-
 type Occupant = {pid: number; port: number; exited: Promise<void>; stop(): Promise<void>};
 
-/** Start a process outside the launcher and wait (bounded) until `ready` returns its port. */
-async function startOccupant(argv: string[], ready: (stdout: string) => number | undefined, what: string): Promise<Occupant> {
+/**
+ * Start a process outside the launcher, owned by the test `t` (killed after it, whatever
+ * happened), and wait (bounded) until `ready` returns its port.
+ */
+async function startOccupant(t: TestContext, argv: string[], ready: (stdout: string) => number | undefined, what: string): Promise<Occupant> {
 	const child = spawn(process.execPath, argv, {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']});
-	children.add(child);
 	let stdout = '';
 	let stderr = '';
 	let done = false;
@@ -48,29 +45,25 @@ async function startOccupant(argv: string[], ready: (stdout: string) => number |
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const exited = new Promise<void>(resolve => child.once('exit', () => {
 		done = true;
-		children.delete(child);
 		resolve();
 	}));
+	const stop = async () => {
+		killHard(child.pid);
+		await exited;
+	};
+	t.after(stop);
 	const port = await waitFor(() => {
 		const found = ready(stdout);
 		if (found !== undefined) return found;
-		if (done) throw new Error(`${what} exited: ${stderr}`);
-		return undefined;
+		return done ? -1 : undefined;
 	}, {timeoutMs: 10_000, what});
-	return {
-		pid: child.pid!,
-		port,
-		exited,
-		async stop() {
-			killHard(child.pid);
-			await exited;
-		},
-	};
+	assert.notEqual(port, -1, `${what}: it exited first: ${stderr}`);
+	return {pid: child.pid!, port, exited, stop};
 }
 
 /** diag-http.js on a port the OS picks (or `--port`), ready on its READY line. */
-const startDiagHttp = async (args: string[] = []): Promise<Occupant> =>
-	startOccupant([DIAG_HTTP, ...args], stdout => {
+const startDiagHttp = async (t: TestContext, args: string[] = []): Promise<Occupant> =>
+	startOccupant(t, [DIAG_HTTP, ...args], stdout => {
 		const match = /READY (\{.*\})/.exec(stdout);
 		return match ? (JSON.parse(match[1]!) as {port: number}).port : undefined;
 	}, `READY from diag-http.js ${args.join(' ')}`);
@@ -115,21 +108,17 @@ const v6 = await ipv6LoopbackAvailable();
 
 for (const source of evidenceSources) describe(`1. port already served by another process [${source}]`, {skip: skipUnless(source)}, () => {
 	const env = cliEnv(source);
-	let occupant: Occupant;
-	let box: Sandbox;
-	before(async () => {
-		box = await Sandbox.create();
+	/** A sandbox whose port a real MCP server (the fixture) already holds: a stale instance. Owned by `t`. */
+	async function served(t: TestContext): Promise<{box: Sandbox; occupant: Occupant}> {
+		const box = await sandbox(t);
 		const report = box.path('occupant.jsonl');
-		// A real MCP server (the fixture) already on the port: a stale instance.
-		occupant = await startOccupant([SERVER_FIXTURE, '--port', String(box.port), '--report', report], () =>
+		const occupant = await startOccupant(t, [SERVER_FIXTURE, '--port', String(box.port), '--report', report], () =>
 			readJsonLines(report).find(event => event.event === 'listening')?.port, 'the occupant\'s listening event');
-	});
-	after(async () => {
-		await occupant?.stop();
-		await box?.cleanup();
-	});
+		return {box, occupant};
+	}
 
-	it('exit 125, neither the server command nor the client ran, the occupant\'s pid and command are named', async () => {
+	it('exit 125, neither the server command nor the client ran, the occupant\'s pid and command are named', async t => {
+		const {box, occupant} = await served(t);
 		const serverMarker = box.path('server-ran');
 		const result = await launch(box, ['-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client()], {env});
 		assert.equal(result.code, 125, show(result));
@@ -142,7 +131,8 @@ for (const source of evidenceSources) describe(`1. port already served by anothe
 		assert.ok(isAlive(occupant.pid), 'the occupant was left alone');
 	});
 
-	it('--reuse: the client runs against the occupant (exit = the client\'s), the occupant is left running', async () => {
+	it('--reuse: the client runs against the occupant (exit = the client\'s), the occupant is left running', async t => {
+		const {box, occupant} = await served(t);
 		const serverMarker = box.path('server-ran-reuse');
 		const result = await launch(box, ['--reuse', '-s', `touch ${sq(serverMarker)} && ${box.server()}`, '-u', box.url, '--', ...box.client(['--exit', '7'])], {env});
 		assert.equal(result.code, 7, show(result));
@@ -307,8 +297,7 @@ describe('6. crash causes', () => {
 		const owner = source === 'procfs' ? '[^)]*diag-http\\.js[^)]*' : 'node';
 		it('the server itself hits the occupied port (--url names another): exit 125, the port and the occupant\'s pid', async t => {
 			const box = await sandbox(t);
-			const occupant = await startDiagHttp();
-			t.after(() => occupant.stop());
+			const occupant = await startDiagHttp(t);
 			const probed = await freePort();
 			// The pre-flight checks the URL's port (free); the server then tries the occupied one.
 			const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(occupant.port), '--report', box.serverReport]);
@@ -324,8 +313,7 @@ describe('6. crash causes', () => {
 
 		it('a dual-stack bind (::) over an IPv4 occupant, the pre-flight rightly passing [::1]: exit 125, the occupant named', {skip: v6 ? false : 'IPv6 loopback (::1) is not available here'}, async t => {
 			const box = await sandbox(t);
-			const occupant = await startDiagHttp(['--host', '127.0.0.1']);
-			t.after(() => occupant.stop());
+			const occupant = await startDiagHttp(t, ['--host', '127.0.0.1']);
 			const server = shellJoin(['node', SERVER_FIXTURE, '--port', String(occupant.port), '--host', '::', '--report', box.serverReport]);
 			const result = await launch(box, ['--timeout', '10s', '-s', server, '-u', `http://[::1]:${occupant.port}/mcp`, '--', ...box.client()], {env});
 			assert.equal(result.code, 125, show(result));

@@ -22,6 +22,10 @@ const HEADER_SECRET = 'hdr-SECRET-7f3a9c';
 const PASSWORD = 'pw-SECRET-91c2e4';
 const QUERY_SECRET = 'qs-SECRET-5d8e01';
 const secrets = [HEADER_SECRET, PASSWORD, QUERY_SECRET];
+// A server that logs its config prints `auth=Bearer <the header's token>` (from its environment,
+// not its argv); the crash and timeout reports show the server's last lines.
+const SERVER_SAYS = 'auth=${SAY_AUTH}';
+const sayEnv = {...process.env, SAY_AUTH: `Bearer ${HEADER_SECRET}`};
 const secretUrl = (port: number) => `http://admin:${PASSWORD}@127.0.0.1:${port}/mcp?token=${QUERY_SECRET}&mode=x`;
 const formats = ['pretty', 'json'] as const;
 
@@ -103,13 +107,13 @@ for (const format of formats) {
 		const box = await Sandbox.create();
 		t.after(() => box.cleanup());
 		const run = box.start([
-			'--server', box.server(['--never-listen']),
+			'--server', box.server(['--say', SERVER_SAYS, '--never-listen']),
 			'--url', secretUrl(box.port),
 			'--header', `Authorization: Bearer ${HEADER_SECRET}`,
 			'--log-level', 'debug', '--log-format', format,
 			'--timeout', '1500ms',
 			'--', ...box.client(['--no-connect']),
-		], {timeoutMs: 40_000});
+		], {env: sayEnv, timeoutMs: 40_000});
 		await waitFor(() => box.serverPid(), {timeoutMs: 20_000, what: 'the server to start'});
 		assertArgvClean(run, [box.serverPid()!]);
 		const result = await run.exited;
@@ -117,22 +121,24 @@ for (const format of formats) {
 		assertNoSecret(result.stderr, 'stderr');
 		assert.match(result.stderr, /did not answer within/);
 		assert.match(result.stderr, /admin:\*\*\*@127\.0\.0\.1:\d+\/mcp\?token=\*\*\*/);
+		assert.match(result.stderr, /auth=\*\*\*/, 'the server\'s line is in the report, its secret masked');
 	});
 
 	test(`failure by crash (--log-level debug, ${format}): no secret in the crash report`, T, async (t) => {
 		const box = await Sandbox.create();
 		t.after(() => box.cleanup());
 		const result = await box.start([
-			'--server', box.server(['--crash-on-boot', 'fixture: cannot start']),
+			'--server', box.server(['--say', SERVER_SAYS, '--crash-on-boot', 'fixture: cannot start']),
 			'--url', secretUrl(box.port),
 			'--header', `Authorization: Bearer ${HEADER_SECRET}`,
 			'--log-level', 'debug', '--log-format', format,
 			'--timeout', '20s',
 			'--', ...box.client(['--no-connect']),
-		], {timeoutMs: 40_000}).exited;
+		], {env: sayEnv, timeoutMs: 40_000}).exited;
 		assert.equal(result.code, 125, show(result));
 		assertNoSecret(result.stderr, 'stderr');
 		assert.match(result.stderr, /fixture: cannot start/, 'the crash report is there');
+		assert.match(result.stderr, /auth=\*\*\*/, 'the server\'s line is in the report, its secret masked');
 		assert.match(result.stderr, /admin:\*\*\*@127\.0\.0\.1/);
 	});
 }

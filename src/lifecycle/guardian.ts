@@ -1,76 +1,29 @@
 import {spawn} from 'node:child_process';
+import {lstatSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {guardianScript} from './guardian-script.js';
 
 /**
- * The guardian: one tiny /bin/sh process per launch, in a session of its own, started before
- * anything it guards, that reads commands on a pipe from mcp-launch. When the pipe closes
- * without `done` (mcp-launch was SIGKILLed or crashed: Node runs no code then), it ends
- * everything it was told about: SIGTERM to each server's process group and to the client and
- * every descendant the client has then (found through /proc: the client shares mcp-launch's
- * group, so it cannot be reached as a group), removes the private temporary directory of a
- * generated client config, and SIGKILLs what is left once the grace period is over. It
- * ignores INT/TERM/HUP so that signals aimed at mcp-launch's terminal or group cannot take
- * it away first.
- *
- * $1 = the grace period in tenths of a second; $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
+ * The guardian exists because Node runs no code on SIGKILL: one tiny /bin/sh process per launch
+ * (its program and line protocol: guardian-script.ts), in a session of its own, started before
+ * anything it guards, told each server's process group, the client and the {mcp-config}
+ * directory. Only ids and a directory mcp-launch created ever reach it: every value is checked
+ * here before it is written (and the script checks again).
  */
-const script = String.raw`trap '' INT TERM HUP
-groups=
-client=
-tmp=
-while read -r verb arg; do
-	case $verb in
-		group) groups="$groups $arg" ;;
-		client) client=$arg ;;
-		tmp) tmp=$arg ;;
-		done) exit 0 ;;
-	esac
-done
-grace=$1
-tree=
-if [ -n "$client" ] && [ -d /proc/1 ]; then
-	table=$(for f in /proc/[0-9]*/stat; do
-		read -r line 2>/dev/null <"$f" || continue
-		rest=${'$'}{line##*) }
-		set -- $rest
-		echo "${'$'}{line%% *} $2"
-	done)
-	tree=" $client "
-	changed=1
-	while [ -n "$changed" ]; do
-		changed=
-		for entry in $(printf '%s\n' "$table" | tr ' ' ':'); do
-			pid=${'$'}{entry%:*}
-			ppid=${'$'}{entry#*:}
-			case $tree in *" $ppid "*) case $tree in *" $pid "*) ;; *) tree="$tree$pid "; changed=1 ;; esac ;; esac
-		done
-	done
-elif [ -n "$client" ]; then
-	tree=$client
-fi
-for g in $groups; do kill -TERM -"$g" 2>/dev/null; done
-for p in $tree; do kill -TERM "$p" 2>/dev/null; done
-[ -n "$tmp" ] && rm -rf -- "$tmp"
-alive() {
-	for g in $groups; do kill -0 -"$g" 2>/dev/null && return 0; done
-	for p in $tree; do kill -0 "$p" 2>/dev/null && return 0; done
-	return 1
-}
-i=0
-while [ "$i" -lt "$grace" ] && alive; do
-	sleep 0.1
-	i=$((i + 1))
-done
-for g in $groups; do kill -KILL -"$g" 2>/dev/null; done
-for p in $tree; do kill -KILL "$p" 2>/dev/null; done
-exit 0`;
-
 export type Guardian = {
 	readonly pid: number | undefined;
-	/** A server's process group to end if mcp-launch dies. */
-	addGroup(pgid: number): void;
+	/**
+	 * A server's process group to end if mcp-launch dies. When `gone` resolves (the group is known
+	 * empty, so its id may be reused by anyone), the guardian is told to forget it.
+	 */
+	addGroup(pgid: number, gone?: Promise<unknown>): void;
 	/** The client pid (its descendants are found when needed) to end too if mcp-launch dies; undefined: none. */
 	setClient(pid: number | undefined): void;
-	/** A private temporary directory to remove too if mcp-launch dies. */
+	/**
+	 * The private temporary directory to remove too if mcp-launch dies. Throws unless it is one
+	 * mcp-launch made: see {@link isOwnTempDir}.
+	 */
 	setTempDir(path: string): void;
 	/** Normal teardown is done: the guardian exits without touching anything. */
 	dismiss(): void;
@@ -79,12 +32,30 @@ export type Guardian = {
 /** A guardian for nothing: no process was spawned. */
 export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient() {}, setTempDir() {}, dismiss() {}};
 
+/** A process or group id the guardian may signal: an integer above 1 (never kill(-1), never kill(0)). */
+export const isSignalableId = (id: number): boolean => Number.isSafeInteger(id) && id > 1;
+
+/**
+ * Whether `dir` is a directory mcp-launch made with mkdtemp for {mcp-config}: an absolute path
+ * with no control character, right under the temp directory, named `mcp-launch-XXXXXX`, a real
+ * directory (not a symlink) owned by this user with mode 0700.
+ */
+export function isOwnTempDir(dir: string, parent: string = tmpdir()): boolean {
+	// eslint-disable-next-line no-control-regex
+	if (!path.isAbsolute(dir) || /[\u0000-\u001F\u007F]/.test(dir) || path.dirname(dir) !== path.resolve(parent) || !/^mcp-launch-[A-Za-z\d]{6}$/.test(path.basename(dir))) {
+		return false;
+	}
+
+	const stat = lstatSync(dir, {throwIfNoEntry: false});
+	return stat !== undefined && stat.isDirectory() && stat.uid === process.geteuid?.() && (stat.mode & 0o777) === 0o700;
+}
+
 /**
  * Start the guardian. Every line written to it lands in its pipe at once (a synchronous pipe
  * write), so what it was told survives a SIGKILL of mcp-launch right after.
  */
 export function startGuardian(killTimeoutMs: number): Guardian {
-	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(Math.ceil(killTimeoutMs / 100)), String(process.pid)], {
+	const child = spawn('/bin/sh', ['-c', guardianScript, 'mcp-launch-guardian', String(Math.ceil(killTimeoutMs / 100)), String(process.pid)], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],
 	});
@@ -103,17 +74,23 @@ export function startGuardian(killTimeoutMs: number): Guardian {
 
 	return {
 		pid: child.pid,
-		addGroup(pgid) {
-			// Never let a bad id become kill(-1) or kill(0).
-			if (Number.isInteger(pgid) && pgid > 1) {
+		addGroup(pgid, gone) {
+			if (isSignalableId(pgid)) {
 				send(`group ${pgid}`);
+				void gone?.then(() => {
+					send(`ungroup ${pgid}`);
+				});
 			}
 		},
 		setClient(pid) {
-			send(`client ${pid ?? ''}`);
+			send(pid !== undefined && isSignalableId(pid) ? `client ${pid}` : 'client ');
 		},
-		setTempDir(path) {
-			send(`tmp ${path}`);
+		setTempDir(dir) {
+			if (!isOwnTempDir(dir)) {
+				throw new Error(`refusing to hand the guardian \`${JSON.stringify(dir)}\`: not a private directory mcp-launch created`);
+			}
+
+			send(`tmp ${dir}`);
 		},
 		dismiss() {
 			send('done');

@@ -162,6 +162,66 @@ export async function waitGroupGone(pgid: number, ms: number, wake?: Promise<unk
 	}
 }
 
+/** A group watched for the moment it is empty; see {@link watchGroupGone}. */
+export type GroupWatch = {
+	/** Resolves once the group is known empty. */
+	readonly gone: Promise<void>;
+	isGone(): boolean;
+	/** Stop looking (teardown takes over); `gone` then resolves only if `markGone` is called. */
+	stop(): void;
+	/** Teardown saw it empty. */
+	markGone(): void;
+};
+
+/** How often an emptying group is looked at after its leader exited (one kill(-pgid, 0) each). */
+const goneEveryMs = 100;
+
+/**
+ * Watch a group for the moment it is empty (`kill(-pgid, 0)` fails with ESRCH; zombies still
+ * count, as they still hold the id): looked at as soon as the leader exits, then every 100 ms
+ * while members are left. Only an empty group's id can be handed to a new process, so once it
+ * is gone nothing may signal it again: the id may belong to an unrelated process by then.
+ */
+export function watchGroupGone(pgid: number, leaderExited: Promise<unknown>): GroupWatch {
+	let gone = false;
+	let stopped = false;
+	let timer: NodeJS.Timeout | undefined;
+	let resolveGone: () => void = () => {};
+	const promise = new Promise<void>(resolve => {
+		resolveGone = resolve;
+	});
+	const markGone = () => {
+		clearInterval(timer);
+		if (!gone) {
+			gone = true;
+			resolveGone();
+		}
+	};
+
+	const look = () => {
+		if (!stopped && !gone && !groupSignalable(pgid)) {
+			markGone();
+		}
+	};
+
+	void leaderExited.then(() => {
+		look();
+		if (!gone && !stopped) {
+			timer = setInterval(look, goneEveryMs);
+			timer.unref();
+		}
+	});
+	return {
+		gone: promise,
+		isGone: () => gone,
+		stop() {
+			stopped = true;
+			clearInterval(timer);
+		},
+		markGone,
+	};
+}
+
 export type TerminateResult = {
 	/** The last signal that had to be sent, or undefined when the group was already gone. */
 	signal: 'SIGTERM' | 'SIGKILL' | undefined;

@@ -1,6 +1,6 @@
 import {type ChildProcess, spawn} from 'node:child_process';
 import type {Readable} from 'node:stream';
-import {terminateGroup, type TerminateResult} from '../lifecycle/process-group.js';
+import {terminateGroup, type TerminateResult, watchGroupGone} from '../lifecycle/process-group.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import type {EvidenceSource} from '../platform.js';
@@ -37,7 +37,12 @@ export type ServerProcess = {
 	onLine(listener: ServerOutputListener): () => void;
 	/** Wait (bounded) until the output pipes have drained, so the tail holds the last words. */
 	drained(maxMs: number): Promise<void>;
-	/** Tear the whole process group down: SIGTERM, SIGKILL after killTimeoutMs. */
+	/**
+	 * Resolves once the process group is known empty (its leader exited and no member is left):
+	 * from then on its id may be reused by an unrelated process, and nothing signals it.
+	 */
+	readonly groupGone: Promise<void>;
+	/** Tear the whole process group down: SIGTERM, SIGKILL after killTimeoutMs; nothing when it is known gone. */
 	stop(killTimeoutMs: number): Promise<TerminateResult>;
 	/** Let the command run: until then its shell waits, and exits if mcp-launch dies first. */
 	release(): void;
@@ -219,6 +224,7 @@ type HandleParts = {
 /** The ServerProcess the caller holds: listeners, drain, release and teardown. */
 function serverHandle(parts: HandleParts): ServerProcess {
 	const {options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded} = parts;
+	const group = pid === undefined ? undefined : watchGroupGone(pid, exited);
 	return {
 		pid: pid ?? -1,
 		tail,
@@ -245,12 +251,19 @@ function serverHandle(parts: HandleParts): ServerProcess {
 		release() {
 			subprocess.stdin?.end('go\n');
 		},
+		groupGone: group?.gone ?? Promise.resolve(),
 		async stop(killTimeoutMs) {
-			if (pid === undefined) {
+			group?.stop();
+			if (pid === undefined || !group || group.isGone()) {
 				return {signal: undefined, durationMs: 0, leftover: false};
 			}
 
-			return terminateGroup(pid, killTimeoutMs, exited, {source: options.evidenceSource});
+			const stopped = await terminateGroup(pid, killTimeoutMs, exited, {source: options.evidenceSource});
+			if (!stopped.leftover) {
+				group.markGone();
+			}
+
+			return stopped;
 		},
 	};
 }

@@ -9,7 +9,7 @@ import {type ServerProcess, type SpawnServerOptions, spawnServer} from './spawn-
  */
 export function startServer(options: Omit<SpawnServerOptions, 'tailLines' | 'held'>, guardian: Guardian): ServerProcess {
 	const server = spawnServer({...options, tailLines: defaults.tailLines, held: true});
-	guardian.addGroup(server.pid);
+	guardian.addGroup(server.pid, server.groupGone);
 	server.release();
 	return server;
 }

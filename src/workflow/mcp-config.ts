@@ -34,9 +34,18 @@ export class McpConfigFile {
 		return path.join(tmpdir(), 'mcp-launch-XXXXXX', 'mcp-config.json');
 	}
 
-	/** Throws {@link OptionError} when the temp directory cannot be made. */
+	/**
+	 * Throws {@link OptionError} when the temp directory cannot be made, or when TMPDIR is not an
+	 * absolute path free of control characters: its path goes to the guardian, one per line, and
+	 * is shown in messages, so such a TMPDIR is refused rather than guessed around.
+	 */
 	constructor() {
 		const parent = tmpdir();
+		// eslint-disable-next-line no-control-regex
+		if (!path.isAbsolute(parent) || /[\u0000-\u001F\u007F]/.test(parent)) {
+			throw new OptionError('{mcp-config}', `Expected TMPDIR to be an absolute path with no control characters for \`{mcp-config}\`, like /tmp, got \`${shown(parent)}\``);
+		}
+
 		try {
 			this.directory = mkdtempSync(path.join(parent, 'mcp-launch-'));
 		} catch (error) {

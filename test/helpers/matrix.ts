@@ -1,10 +1,10 @@
 // The real-world matrix (test/e2e-matrix-*.test.ts): third-party MCP servers run through the built
 // CLI the way their READMEs serve Streamable HTTP, with real clients. Each matrix test records a row
 // (server / client / command / result); after a spec file, its rows go to .tmp/matrix/<file>.json
-// and scripts/matrix-table.js rewrites the table in examples/README.md from every file's rows.
+// (ignored by git). Running the specs never rewrites a tracked file: `npm run matrix`
+// (scripts/matrix-table.js) regenerates the table in examples/README.md from those rows, on purpose.
 import {after, test, type TestContext} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -97,16 +97,16 @@ function failureLine(error: unknown): string {
 	return first.slice(0, 200);
 }
 
-/** Call once per spec file: after its tests, save its rows and regenerate the README table. */
+/** Where the specs' rows go (ignored by git); `npm run matrix` makes the README table from them. */
+export const ROWS_DIR = path.join(ROOT, '.tmp', 'matrix');
+
+/** Call once per spec file: after its tests, save its rows (never the README: see `npm run matrix`). */
 export function saveRowsAfter(specFile: string): void {
 	after(() => {
-		const dir = path.join(ROOT, '.tmp', 'matrix');
-		mkdirSync(dir, {recursive: true});
-		const file = path.join(dir, `${path.basename(specFile).replace(/\.test\.ts$/, '')}.json`);
+		mkdirSync(ROWS_DIR, {recursive: true});
+		const file = path.join(ROWS_DIR, `${path.basename(specFile).replace(/\.test\.ts$/, '')}.json`);
 		writeFileSync(`${file}.next`, JSON.stringify(rows, null, '\t'));
 		renameSync(`${file}.next`, file);
-		const made = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'matrix-table.js')], {cwd: ROOT, encoding: 'utf8'});
-		if (made.status !== 0) throw new Error(`scripts/matrix-table.js failed: ${made.stderr}`);
 	});
 }
 
