@@ -1,8 +1,8 @@
 import {launchCommand} from './cli/launch-command.js';
-import type {EvidenceSource} from './platform.js';
+import type {OsName} from './os/types.js';
 
 /** The whole CLI: argv in, exit code out. Only cli.ts exits the process. */
-export async function main(argv: string[], version: string, source: EvidenceSource): Promise<number> {
+export async function main(argv: string[], version: string, source: OsName): Promise<number> {
 	switch (argv[0]) {
 		case 'wait': {
 			const {waitCommand} = await import('./cli/wait-command.js');

@@ -5,7 +5,7 @@ import {abortSignalName, messages} from './launch/messages.js';
 import {preflight} from './launch/preflight.js';
 import {placeholderServer, placeServers, type ServerRecord} from './launch/server-record.js';
 import {defaults} from './defaults.js';
-import {type Guardian, startGuardian} from './lifecycle/guardian.js';
+import type {Guardian} from './os/types.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
 import {openServerLogFile} from './server/server-log.js';
 import {spawnServer} from './server/spawn-server.js';
@@ -48,14 +48,14 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		records = await placeServers(plan);
 		await preflight(records, plan);
 		throwIfAborted(plan.signal);
-		// The servers first, each shell held until the guardian knows its group (if mcp-launch
+		// The servers first, each held until the guardian knows its tree (if mcp-launch
 		// dies before, the shell reads EOF and never runs the command); then the guardian, told
 		// about every group and the temp directory before anything is released.
 		for (const record of records.filter(item => !item.reused)) {
-			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, evidenceSource: plan.evidenceSource, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
+			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, os: plan.os, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
 		}
 
-		guardian = startGuardian(plan.killTimeoutMs);
+		guardian = plan.os.startGuardian(plan.killTimeoutMs);
 		mcpConfig = started(records, guardian, wantsConfig);
 		for (const record of records.filter(item => item.process)) {
 			record.process!.release();
@@ -90,7 +90,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 function started(records: readonly ServerRecord[], guardian: Guardian, wantsConfig: boolean): McpConfigFile | undefined {
 	for (const record of records) {
 		if (record.process) {
-			guardian.addGroup(record.process.pid, record.process.groupGone);
+			guardian.addTree(record.process.tree);
 		}
 	}
 

@@ -13,8 +13,8 @@ import {chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, it, type TestContext} from 'node:test';
-import {guardianScript} from '../src/lifecycle/guardian-script.js';
-import {isOwnTempDir} from '../src/lifecycle/guardian.js';
+import {guardianScript} from '../src/os/posix/guardian-script.js';
+import {isOwnTempDir} from '../src/os/posix/guardian.js';
 import {CLI, CLIENT_FIXTURE, FIXTURES, SERVER_FIXTURE, cliBuilt} from './helpers/cli.js';
 import {killHard} from './helpers/proc.js';
 

@@ -1,8 +1,7 @@
-import {type ClientExit, type RunningClient, runClient} from '../client/run-client.js';
 import {bounds} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import {exitCodes, signalExitCode} from '../exit-codes.js';
-import type {Guardian} from '../lifecycle/guardian.js';
+import type {ClientExit, Guardian, RunningClient} from '../os/types.js';
 import type {ResolvedOptions} from '../options.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerExit} from '../server/spawn-server.js';
@@ -99,7 +98,7 @@ function startClient(argv: readonly [string, ...string[]], ready: readonly Ready
 		prepared.client.cancel();
 	}
 
-	const client = forked ?? runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	const client = forked ?? plan.os.spawnClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
 	if (client.pid !== undefined) {
 		guardian.setClient(client.pid);
 		client.release();
@@ -127,7 +126,7 @@ export function prepareClient(argv: readonly [string, ...string[]], urls: readon
 		return undefined;
 	}
 
-	const client = runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	const client = plan.os.spawnClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
 	if (client.pid === undefined) {
 		return undefined;
 	}

@@ -2,7 +2,8 @@ import type {ResolvedOptions} from '../options.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {freePort} from '../workflow/free-port.js';
-import {type PlaceholderServer, placeholderValues, serverCommand} from '../workflow/placeholders.js';
+import {type PlaceholderServer, placeholderValues} from '../workflow/placeholders.js';
+import {serverCommand} from '../workflow/server-command.js';
 
 /**
  * One server of a launch, as it goes through the phases: placed (its port and URL final,
@@ -15,7 +16,7 @@ export type ServerRecord = {
 	readonly label: string;
 	/** '' alone, or `server "api": ` among several: what goes before a message about it. */
 	readonly prefix: string;
-	/** The shell command, placeholders filled (as variable references; values in `env`). */
+	/** The command for the platform's shell, placeholders filled (as variable references; values in `env`). */
 	readonly command: string;
 	readonly env: Record<string, string | undefined>;
 	/** The endpoint to gate on. */
@@ -44,7 +45,7 @@ export async function placeServers(plan: ResolvedOptions): Promise<ServerRecord[
 	}));
 	const values = new Map(placed.map(({server, url}) => [server.name, placeholderValues(server.name, url)]));
 	return placed.map(({server, port, url}) => {
-		const filled = serverCommand(server.command, {self: values.get(server.name)!, byName: values}, plan.env, port);
+		const filled = serverCommand(server.command, {self: values.get(server.name)!, byName: values}, plan.env, {port, shell: plan.os.shell, cwd: plan.cwd});
 		return {
 			name: server.name,
 			label: several ? `server "${server.name}"` : 'server',

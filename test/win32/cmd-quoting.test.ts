@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import {batchCommand, commandLine} from '../../src/os/win32/argv-quote.js';
-import {fillCmdCommand} from '../../src/os/win32/cmd-placeholders.js';
+import {fillCmdCommand} from '../../src/workflow/cmd-placeholders.js';
 import {toEndpointUrl} from '../../src/option-values.js';
 import {createWin32Os} from '../../src/os/win32/index.js';
 import type {PlaceholderServer} from '../../src/workflow/placeholders.js';

@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs';
 import path from 'node:path';
 
 /** What the lookup needs from the machine; injected, so the rules are tested anywhere. */
@@ -13,6 +14,15 @@ export type WindowsLookup = {
 };
 
 const defaultPathext = '.COM;.EXE;.BAT;.CMD';
+
+/** Whether a regular file is there (the lookup's `isFile` on the real machine). */
+export function isFile(file: string): boolean {
+	try {
+		return statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
 
 /** Batch files run under cmd.exe (their arguments need {@link batchCommand} quoting). */
 export function isBatchFile(file: string): boolean {
