@@ -16,11 +16,11 @@ export async function stopServer(record: ServerRecord, plan: ResolvedOptions): P
 
 	const stopped = await server.stop(plan.killTimeoutMs);
 	if (stopped.step === 'kill') {
-		plan.logger.warn({server: record.name, pid: server.pid}, messages.ignoredSigterm(record, plan.killTimeoutMs));
+		plan.logger.warn({server: record.name, pid: server.pid}, messages.ignoredSigterm(record, plan.killTimeoutMs, plan.os.stopWords));
 	}
 
 	if (stopped.leftover) {
-		plan.logger.error({server: record.name, pgid: server.pid}, messages.survivedSigkill(record, server.pid));
+		plan.logger.error({server: record.name, pgid: server.pid}, messages.survivedSigkill(record, server.pid, plan.os.stopWords));
 	}
 
 	plan.logger.debug({server: record.name, durationMs: stopped.durationMs, step: stopped.step}, messages.stopped(record, stopped.durationMs));

@@ -151,9 +151,13 @@ export type Guardian = {
 /** Where a client command was found (or why not): 127 / 126 before anything starts. */
 export type ExecutableCheck = {status: 'ok'; path: string} | {status: 'not-found'} | {status: 'not-executable'; path: string};
 
+/** How a platform's stop steps are named in messages: SIGTERM / SIGKILL to a process group, or CTRL_BREAK / TerminateJobObject to a job. */
+export type StopWords = {graceful: string; kill: string; tree: string};
+
 /** One implementation per platform; everything else asks this. */
 export type Os = {
 	readonly name: OsName;
+	readonly stopWords: StopWords;
 	/** The shell a server command is written for: `/bin/sh -c`, or `cmd.exe /d /s /c` (placeholders follow its rules). */
 	readonly shell: 'sh' | 'cmd';
 	/** Find the client's program as the platform would (PATH; on Windows PATHEXT too, never the current directory). */

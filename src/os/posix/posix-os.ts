@@ -10,6 +10,7 @@ export function createPosixOs(name: OsName, evidence: PosixEvidence, seesListene
 	return {
 		name,
 		shell: 'sh',
+		stopWords: {graceful: 'SIGTERM', kill: 'SIGKILL', tree: 'process group'},
 		findClient: (command, {cwd, env}) => findExecutable(command, {cwd, pathEnv: env.PATH}),
 		seesListeners,
 		spawnTree: options => spawnGroupTree(options, evidence),

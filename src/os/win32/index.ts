@@ -64,6 +64,7 @@ export function createWin32Os(options: Win32OsOptions = {}): Os {
 	return {
 		name: 'win32',
 		shell: 'cmd',
+		stopWords: {graceful: 'CTRL_BREAK', kill: 'TerminateJobObject', tree: 'the job of process'},
 		findClient(command, {cwd, env}) {
 			const found = findWindowsExecutable(command, {path: env.PATH ?? env.Path, pathext: env.PATHEXT, cwd, isFile});
 			return found === undefined ? {status: 'not-found'} : {status: 'ok', path: found};
