@@ -56,6 +56,10 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		}
 
 		guardian = plan.os.startGuardian(plan.killTimeoutMs);
+		if (plan.os.degraded) {
+			plan.logger.warn({}, plan.os.degraded); // Once per launch: the weaker mode in use (win32 without its job helper).
+		}
+
 		mcpConfig = started(records, guardian, wantsConfig);
 		for (const record of records.filter(item => item.process)) {
 			record.process!.release();
