@@ -57,7 +57,7 @@ export async function doctorCommand(argv: string[], version: string, source?: Os
 				bootMs: toDurationMs(single(parsed.timeout) ?? defaults.doctorBootMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
 				// Its placeholders ({url}, {port}, {host}) are the URL's, filled as the launcher fills them.
-				server: command === undefined ? undefined : serverCommand(expandServerCommand(command), {self: values, byName: new Map([['server', values]])}, process.env, {shell: osFor(source).shell}),
+				server: command === undefined ? undefined : serverCommand(expandServerCommand(command), {self: values, byName: new Map([['server', values]])}, process.env, {os: osFor(source)}),
 			};
 		},
 		secrets: ({headers, url}) => secretsOf(headers, [url]),

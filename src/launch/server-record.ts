@@ -45,7 +45,7 @@ export async function placeServers(plan: ResolvedOptions): Promise<ServerRecord[
 	}));
 	const values = new Map(placed.map(({server, url}) => [server.name, placeholderValues(server.name, url)]));
 	return placed.map(({server, port, url}) => {
-		const filled = serverCommand(server.command, {self: values.get(server.name)!, byName: values}, plan.env, {port, shell: plan.os.shell, cwd: plan.cwd});
+		const filled = serverCommand(server.command, {self: values.get(server.name)!, byName: values}, plan.env, {os: plan.os, port, cwd: plan.cwd});
 		return {
 			name: server.name,
 			label: several ? `server "${server.name}"` : 'server',
