@@ -1,4 +1,4 @@
-// The guardian (src/lifecycle/guardian*.ts) only ever signals the process groups mcp-launch created
+// The guardian (src/os/posix/guardian*.ts) only ever signals the process groups mcp-launch created
 // and removes only the directory it made, whatever the environment says:
 //   * its line protocol cannot be injected through TMPDIR (a newline in it once became `group 1`,
 //     so `kill -TERM -1`, and `tmp /tmp/victim`, so `rm -rf` of a directory nobody gave it);
