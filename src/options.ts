@@ -10,7 +10,7 @@ import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger, secretsOf} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 import {osFor} from './os/index.js';
-import type {EvidenceSource} from './os/name.js';
+import {crossesPlatform, type EvidenceSource} from './os/name.js';
 import type {Os} from './os/types.js';
 
 /** One server of a launch. */
@@ -206,7 +206,12 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 	}
 
 	const [file, ...args] = options.client.map(argument => toText(argument, 'client argument', 'a string without NUL bytes', {allowEmpty: true})) as [string, ...string[]];
-	const os = osFor(options.evidenceSource === undefined ? undefined : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof', 'win32'] as const));
+	const osName = options.evidenceSource === undefined ? undefined : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof', 'win32'] as const);
+	if (osName !== undefined && crossesPlatform(osName)) {
+		throw new OptionError('evidenceSource', `Expected \`evidenceSource\` to be one this platform can run (procfs and lsof stand in for each other; win32 only on Windows), got \`${osName}\``);
+	}
+
+	const os = osFor(osName);
 	checkPlaceholders(servers, options.client, os);
 	if (options.serverLog !== undefined) {
 		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');

@@ -23,6 +23,14 @@ export function defaultOsName(): OsName | undefined {
 	return osNameOf(process.platform);
 }
 
+/**
+ * Whether an implementation cannot run here: the Unix ones stand in for each other (the specs
+ * run the macOS path on Linux), Windows' for none (its trees are Job Objects, its shell cmd.exe).
+ */
+export function crossesPlatform(name: OsName, platform: string = process.platform): boolean {
+	return (name === 'win32') !== (platform === 'win32');
+}
+
 /** The one line an unsupported platform gets at start. */
 export function unsupportedPlatformMessage(platform: string): string {
 	return `mcp-launch: unsupported platform ${platform} (mcp-launch runs on Linux, macOS and Windows)`;
