@@ -35,7 +35,8 @@ node scripts/wine-drive.js "$out/drive"
 specs=()
 for spec in "$out"/*.test.mjs; do specs+=("$(winpath "$spec")"); done
 status=0
-wine "$MCP_WINE_NODE" --test --test-concurrency=1 --test-reporter=spec "${specs[@]}" >"$out/report.txt" 2>&1 || status=$?
+# Bounded: a test by 120 s, the whole run by 10 minutes (a hang fails the leg, it never holds CI).
+timeout -k 10 600 wine "$MCP_WINE_NODE" --test --test-concurrency=1 --test-timeout=120000 --test-reporter=spec "${specs[@]}" >"$out/report.txt" 2>&1 || status=$?
 cat "$out/report.txt"
 echo "wine-test: node.exe $MCP_WINE_NODE_VERSION under $(wine --version), job helper $(stat -c %s dist/win32-x64/mcp-launch-job.exe) bytes, $(( ($(date +%s%N) - started) / 1000000 )) ms, exit $status"
 exit "$status"

@@ -99,9 +99,14 @@ function startClient(argv: readonly [string, ...string[]], ready: readonly Ready
 	}
 
 	const client = forked ?? plan.os.spawnClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	// The guardian knows a held client's pid before it may run (a client that starts only at
+	// release, win32 without its job helper, has no pid before that).
 	if (client.pid !== undefined) {
 		guardian.setClient(client.pid);
-		client.release();
+	}
+
+	client.release();
+	if (client.pid !== undefined) {
 		plan.onEvent({type: 'client-start', pid: client.pid});
 	}
 

@@ -78,6 +78,17 @@ describe('mcp-launch on Windows (the built CLI)', () => {
 		assertNoConfigLeft(run);
 	});
 
+	it('the client\'s tree ends with it (its own job): a detached child it started is gone when mcp-launch exits', async () => {
+		const clientReport = path.join(dir, 'client-detach.json');
+		const report = path.join(dir, 'tree-detach.json');
+		const run = await runCli(['-p', 'auto', '--kill-timeout', grace, '-s', treeServer(report), '--', 'node', fixture('win-client.js'), clientReport, 'detach']);
+		assert.equal(run.code, 0, show(run));
+		const {detached} = read<{detached: number}>(clientReport) ?? {};
+		assert.ok(detached, `the client started a detached child\n${show(run)}`);
+		assert.equal(alive(detached), false, 'the client\'s detached child is gone');
+		assertTreeGone(read<Pids>(report), run);
+	});
+
 	it('a server that crashes on boot: its stderr shown, exit 125, the tree it left (child, detached grandchild) gone', async () => {
 		const report = path.join(dir, 'tree-crash.json');
 		const clientReport = path.join(dir, 'client-crash.json');

@@ -9,8 +9,8 @@ import {clientCommandLine} from './job-client.js';
  * and misses what left the tree).
  */
 export function runClientDirectly(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>; comspec: string; taskkill: string}): RunningClient {
-	const line = clientCommandLine(argv, options);
-	if (line === undefined) {
+	const command = clientCommandLine(argv, options);
+	if (command === undefined) {
 		return notStarted(Object.assign(new Error(`spawn ${argv[0]} ENOENT`), {code: 'ENOENT'}));
 	}
 
@@ -21,11 +21,14 @@ export function runClientDirectly(argv: readonly [string, ...string[]], options:
 	});
 	let held = true;
 	return {
-		pid: undefined,
+		get pid() {
+			return child?.pid;
+		},
 		exited,
 		release() {
 			held = false;
-			child = spawn(line, [], {cwd: options.cwd, env: options.env, stdio: 'inherit', shell: false, windowsVerbatimArguments: true});
+			// The arguments as quoted for the program (verbatim), after the program's own quoted path.
+			child = spawn(command.program, command.args === '' ? [] : [command.args], {argv0: `"${command.program}"`, cwd: options.cwd, env: options.env, stdio: 'inherit', windowsVerbatimArguments: true});
 			child.once('error', (error: NodeJS.ErrnoException) => settle({exitCode: 126, code: undefined, signal: undefined, spawnError: {code: error.code ?? 'EACCES', message: error.message}}));
 			child.once('exit', code => settle({exitCode: code ?? 1, code: code ?? undefined, signal: undefined}));
 		},

@@ -6,19 +6,24 @@ import {batchCommand, commandLine} from './argv-quote.js';
 import {findWindowsExecutable, isBatchFile, isFile} from './find-executable.js';
 import {readLines} from './job-tree.js';
 
-/** The whole command line for CreateProcess: the program found by PATH and PATHEXT, a batch file through cmd.exe. */
-export function clientCommandLine(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>; comspec: string}): string | undefined {
+/**
+ * The client as CreateProcess takes it: the program found by PATH and PATHEXT (a batch file runs
+ * through cmd.exe, its arguments quoted for it) and the whole command line, `"<program>" <args>`.
+ */
+export function clientCommandLine(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>; comspec: string}): {program: string; args: string; line: string} | undefined {
 	const found = findWindowsExecutable(argv[0], {path: options.env.PATH ?? options.env.Path, pathext: options.env.PATHEXT, cwd: options.cwd, isFile});
 	if (found === undefined) {
 		return undefined;
 	}
 
-	if (isBatchFile(found)) {
-		const args = batchCommand(found, argv.slice(1));
-		return args === undefined ? undefined : `"${options.comspec}" ${args.join(' ')}`;
+	const batch = isBatchFile(found) ? batchCommand(found, argv.slice(1)) : undefined;
+	if (isBatchFile(found) && batch === undefined) {
+		return undefined;
 	}
 
-	return commandLine([found, ...argv.slice(1)]);
+	const program = batch ? options.comspec : found;
+	const args = batch ? batch.join(' ') : commandLine(argv.slice(1));
+	return {program, args, line: `${commandLine([program])} ${args}`.trimEnd()};
 }
 
 /**
@@ -29,12 +34,12 @@ export function clientCommandLine(argv: readonly [string, ...string[]], options:
  * helper's fd 4 (its stdin is the client's), answers come on fd 3.
  */
 export function spawnJobClient(helper: string, argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>; comspec: string}): RunningClient {
-	const line = clientCommandLine(argv, options);
-	if (line === undefined) {
+	const command = clientCommandLine(argv, options);
+	if (command === undefined) {
 		return notStarted(Object.assign(new Error(`spawn ${argv[0]} ENOENT`), {code: 'ENOENT'}));
 	}
 
-	const child = spawn(helper, ['--client', line], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'], windowsHide: true});
+	const child = spawn(helper, ['--client', command.line], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'], windowsHide: true});
 	const control = child.stdio[4] as NodeJS.WritableStream | null;
 	control?.on('error', () => {});
 	const send = (text: string) => control?.write(`${text}\n`);
