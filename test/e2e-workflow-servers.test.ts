@@ -298,7 +298,7 @@ test('--header secret on the failure paths (timeout, wait): still never on stder
 	t.after(() => box.cleanup());
 	const common = ['--header', 'Authorization: Bearer s3cret', '--header', 'X-Api-Key: k3y-s3cret', '--log-level', 'debug', '--timeout', '700ms'];
 	const [launch, wait, waitJson] = await Promise.all([
-		box.start([...common, '--server', box.server(['--never-listen']), '--', ...box.client()]).exited,
+		box.start([...common, '--server', box.server(['--never-listen']), '--url', box.url, '--', ...box.client()]).exited,
 		box.start(['wait', ...common, box.url]).exited,
 		box.start(['wait', ...common, '--log-format', 'json', '--probe', 'mcp', box.url]).exited,
 	]);
