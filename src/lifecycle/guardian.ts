@@ -11,7 +11,11 @@ import {spawn} from 'node:child_process';
  * ignores INT/TERM/HUP so that signals aimed at mcp-launch's terminal or group cannot take
  * it away first.
  *
- * $1 = the grace period in tenths of a second; $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
+ * The grace is timed by one `sleep` started with it, not counted in polls: each poll costs a
+ * fork and an exec on top of its 100 ms, and on a loaded machine five polls took far longer
+ * than the half second they stood for. (The timer inherits the ignored TERM: SIGKILL ends it.)
+ *
+ * $1 = the grace period in seconds (`0.500`; `0`: none); $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
  */
 const script = String.raw`trap '' INT TERM HUP
 groups=
@@ -55,11 +59,12 @@ alive() {
 	for p in $tree; do kill -0 "$p" 2>/dev/null && return 0; done
 	return 1
 }
-i=0
-while [ "$i" -lt "$grace" ] && alive; do
-	sleep 0.1
-	i=$((i + 1))
-done
+if [ "$grace" != 0 ]; then
+	sleep "$grace" &
+	timer=$!
+	while kill -0 "$timer" 2>/dev/null && alive; do sleep 0.1; done
+	kill -KILL "$timer" 2>/dev/null
+fi
 for g in $groups; do kill -KILL -"$g" 2>/dev/null; done
 for p in $tree; do kill -KILL "$p" 2>/dev/null; done
 exit 0`;
@@ -84,7 +89,7 @@ export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient
  * write), so what it was told survives a SIGKILL of mcp-launch right after.
  */
 export function startGuardian(killTimeoutMs: number): Guardian {
-	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', String(Math.ceil(killTimeoutMs / 100)), String(process.pid)], {
+	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', killTimeoutMs > 0 ? (killTimeoutMs / 1000).toFixed(3) : '0', String(process.pid)], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],
 	});
