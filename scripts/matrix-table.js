@@ -17,7 +17,7 @@ const END = '<!-- matrix:end -->';
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 // Working runs first, then the clients, then the broken setups; any other file after them, by name.
-const ORDER = ['e2e-matrix-servers', 'e2e-matrix-context7', 'e2e-matrix-python', 'e2e-matrix-claude', 'e2e-matrix-stdio-bridge', 'e2e-matrix-broken'];
+const ORDER = ['e2e-matrix-servers', 'e2e-matrix-context7', 'e2e-matrix-python', 'e2e-matrix-claude', 'e2e-matrix-inspector', 'e2e-matrix-stdio-bridge', 'e2e-matrix-broken'];
 const specOf = (name) => name.replace(/(\.node\d+)?\.json$/, '');
 const rank = (name) => {
 	const at = ORDER.indexOf(specOf(name));
