@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The entry point stays tiny: `--version` answers without loading anything, and the rest
-// of the CLI is a lazily loaded chunk of the bundle.
+// The entry point stays tiny: `--version` answers without loading anything, a plain launch's
+// servers are spawned held before anything else loads (early-spawn.ts), and the rest of the CLI
+// is a lazily loaded chunk of the bundle, compiled once into Node's compile cache where Node has one.
 import {readFileSync} from 'node:fs';
+import module from 'node:module';
+import {spawnEarly} from './early-spawn.js';
 import {evidenceSourceOf, unsupportedPlatformMessage} from './platform.js';
 
 declare const MCP_LAUNCH_VERSION: string | undefined;
@@ -23,13 +26,18 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 	process.stderr.write(`${unsupportedPlatformMessage(platform)}\n`);
 	code = 1;
 } else {
+	const prespawned = spawnEarly(args, process.cwd(), process.env);
 	try {
+		// Node >= 22.1: the chunks below are compiled from the cache (in the OS temp dir) after the first run.
+		(module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
 		const {main} = await import('./cli-main.js');
-		code = await main(args, version, source);
+		code = await main(args, version, source, prespawned);
 	} catch (error) {
 		const {redactText} = await import('./redact.js');
 		process.stderr.write(`mcp-launch: internal error: ${redactText((error as Error).message ?? String(error))}\n`);
 		code = 1;
+	} finally {
+		prespawned?.cancel();
 	}
 }
 

@@ -1,5 +1,6 @@
 import {launch as launchServers} from '../launch.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
+import type {Prespawned} from '../early-spawn.js';
 import type {LogLevel} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
@@ -81,7 +82,7 @@ type LaunchInput = Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>;
 export type LaunchFunction = typeof launchServers;
 
 /** `mcp-launch [options] -- <client> [args...]` */
-export async function launchCommand(argv: string[], version: string, source?: EvidenceSource, launch: LaunchFunction = launchServers): Promise<number> {
+export async function launchCommand(argv: string[], version: string, source?: EvidenceSource, launch: LaunchFunction = launchServers, prespawned?: Prespawned): Promise<number> {
 	let clientRunning = false;
 	const command: Command<Parsed, LaunchInput> = {
 		name: 'mcp-launch',
@@ -105,7 +106,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 						progress.stop();
 						clientRunning = true;
 					}
-				}});
+				}}, {prespawned});
 				return result.exitCode;
 			} finally {
 				progress.stop();

@@ -1,5 +1,5 @@
 import type {ResolvedOptions} from '../options.js';
-import {hostOf, portOf} from '../readiness/probe.js';
+import {hostOf, portOf} from '../readiness/connect.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {freePort} from '../workflow/free-port.js';

@@ -15,9 +15,10 @@ import {spawn} from 'node:child_process';
  * fork and an exec on top of its 100 ms, and on a loaded machine five polls took far longer
  * than the half second they stood for. (The timer inherits the ignored TERM: SIGKILL ends it.)
  *
- * $1 = the grace period in seconds (`0.500`; `0`: none); $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
+ * $1 = the grace period in seconds (`0.500`; `0`: none; a `grace` line changes it); $2 = mcp-launch's pid (to tell whose guardian it is in `ps`). (`${'$'}{` is how a template literal writes `${`.)
  */
 const script = String.raw`trap '' INT TERM HUP
+grace=$1
 groups=
 client=
 tmp=
@@ -26,10 +27,10 @@ while read -r verb arg; do
 		group) groups="$groups $arg" ;;
 		client) client=$arg ;;
 		tmp) tmp=$arg ;;
+		grace) grace=$arg ;;
 		done) exit 0 ;;
 	esac
 done
-grace=$1
 tree=
 if [ -n "$client" ] && [ -d /proc/1 ]; then
 	table=$(for f in /proc/[0-9]*/stat; do
@@ -77,19 +78,24 @@ export type Guardian = {
 	setClient(pid: number | undefined): void;
 	/** A private temporary directory to remove too if mcp-launch dies. */
 	setTempDir(path: string): void;
+	/** The grace between SIGTERM and SIGKILL, when it is not the one the guardian was started with. */
+	setGrace(killTimeoutMs: number): void;
 	/** Normal teardown is done: the guardian exits without touching anything. */
 	dismiss(): void;
 };
 
 /** A guardian for nothing: no process was spawned. */
-export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient() {}, setTempDir() {}, dismiss() {}};
+export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient() {}, setTempDir() {}, setGrace() {}, dismiss() {}};
+
+/** A grace for sleep(1): `0.500`, or `0` for none. */
+const seconds = (ms: number): string => (ms > 0 ? (ms / 1000).toFixed(3) : '0');
 
 /**
  * Start the guardian. Every line written to it lands in its pipe at once (a synchronous pipe
  * write), so what it was told survives a SIGKILL of mcp-launch right after.
  */
 export function startGuardian(killTimeoutMs: number): Guardian {
-	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', killTimeoutMs > 0 ? (killTimeoutMs / 1000).toFixed(3) : '0', String(process.pid)], {
+	const child = spawn('/bin/sh', ['-c', script, 'mcp-launch-guardian', seconds(killTimeoutMs), String(process.pid)], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],
 	});
@@ -119,6 +125,9 @@ export function startGuardian(killTimeoutMs: number): Guardian {
 		},
 		setTempDir(path) {
 			send(`tmp ${path}`);
+		},
+		setGrace(ms) {
+			send(`grace ${seconds(ms)}`);
 		},
 		dismiss() {
 			send('done');
