@@ -11,7 +11,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {CLI, FIXTURES, SERVER_FIXTURE, shellJoin, show, sq} from './helpers/cli.js';
+import {CLI, FIXTURES, ROOT, SERVER_FIXTURE, shellJoin, show, sq} from './helpers/cli.js';
 import {portIsFree} from './helpers/net.js';
 import {waitGone} from './helpers/proc.js';
 import {findEvent, readClientReport, readJsonLines} from './helpers/report.js';
@@ -234,10 +234,33 @@ test('examples/claude-code.sh: Claude Code gets --mcp-config with the live URL, 
 	const report = readJson<ConfigReport>(claudeReport);
 	assert.ok(report, 'the stand-in claude ran');
 	assert.equal(report.error, null, `error: ${report.error}`);
-	assert.deepEqual(report.argv.slice(-4), ['--mcp-config', report.path, '-p', 'list the tools']);
+	assert.deepEqual(report.argv.slice(-3), [`--mcp-config=${report.path}`, '-p', 'list the tools']);
 	assert.deepEqual(report.entries.map((e) => [e.name, e.type, e.error, e.tools, e.serverVersion?.name]), [['example', 'http', null, ['add', 'now'], 'example-server']]);
 	assert.equal(existsSync(path.dirname(report.path!)), false, 'the config directory is gone after exit');
 });
+
+for (const [version, claude, skip] of [
+	['1.0.128', path.join(ROOT, 'node_modules', '.bin', 'claude'), nodeAtLeast('26.0.0') ? 'Claude Code 1.0.128 crashes on Node 26' : false],
+	[ciVersion('claude-code'), ciTool('claude-code'), skipUnlessFetched('claude-code') || (nodeAtLeast('22.0.0') ? false : 'Claude Code 2.x wants Node >= 22: .ci/run runs it on Node 24')],
+] as const) {
+	test(`examples/claude-code.sh mcp list with the real Claude Code ${version}: the words after {mcp-config} stay claude's command`, {...T, skip}, async (t) => {
+		const box = await Sandbox.create();
+		const home = box.path('home');
+		mkdirSync(home);
+		const bin = binDir({claude: `exec ${sq(claude!)} "$@"`});
+		t.after(async () => {
+			await box.cleanup();
+			bin.remove();
+		});
+		const env = bin.env({BOOT_DELAY_MS: '300', HOME: home, DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1'});
+		const result = await box.start([path.join(EXAMPLES, 'claude-code.sh'), 'mcp', 'list'], {command: ['/bin/sh'], cwd: home, env, timeoutMs: 50_000}).exited;
+		assert.equal(result.code, 0, show(result));
+		// `claude mcp list` ran (it lists the user's servers: none in a fresh HOME), rather than
+		// --mcp-config taking `mcp` and `list` as config files.
+		assert.match(result.stdout, /No MCP servers configured/, show(result));
+		assert.doesNotMatch(`${result.stdout}${result.stderr}`, /took "mcp" as its value|Invalid MCP configuration/, show(result));
+	});
+}
 
 test('examples/shell-alias.sh: the mcp-dev alias (npm:dev on a free port) and the with_mcp function', T, async (t) => {
 	const box = await Sandbox.create();

@@ -26,7 +26,7 @@ async function parse(argv: string[], version: string): Promise<ParsedFlags> {
 		.scriptName('mcp-launch')
 		.usage('Usage: $0 --server "<command>" [options] -- <client command> [args...]\n       $0 wait <url...> [--timeout 30s]\n       $0 doctor [url] [--server "<command>"]\n\nStart an MCP server, wait until its endpoint answers HTTP, then run the client in the foreground.')
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
-		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config {mcp-config}', 'A free port, and a generated config for Claude Code')
+		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config={mcp-config}', 'A free port, and a generated config for Claude Code')
 		.example('$0 -s npm:dev -u http://127.0.0.1:8080/mcp -- cursor .', 'An npm script on another port')
 		.epilogue('Placeholders in the server command and the client\'s arguments: {port} {url} {host} (also {url:NAME}), and {mcp-config} for the client. Exit codes: the client\'s own (128+N if it died of signal N); 2 usage; 124 not ready in time; 125 server exited before ready; 126/127 client not executable/not found; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.')
 		.parseSync() as ParsedFlags;
