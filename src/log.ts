@@ -87,6 +87,23 @@ class TerminalStatus implements StatusLine {
 
 const noStatus: StatusLine = {set() {}, clear() {}};
 
+/** Not on a terminal (a CI log): one line every this long while a wait goes on, like wait-on's `-l`. */
+export const logProgressEveryMs = 10_000;
+
+/** The status line as a plain line in a log, at most every {@link logProgressEveryMs}: a long wait shows it is alive. */
+function loggedStatus(destination: Destination): StatusLine {
+	let last = performance.now();
+	return {
+		set(text: string) {
+			if (performance.now() - last >= logProgressEveryMs) {
+				last = performance.now();
+				destination.write(`${prefix}${redactText(text)}\n`);
+			}
+		},
+		clear() {},
+	};
+}
+
 type Method = 'debug' | 'info' | 'warn' | 'error';
 
 /**
@@ -197,5 +214,5 @@ export function createLogger({level, format, secrets = []}: {level: LogLevel; fo
 		}
 	};
 
-	return {logger: new DeferredLogger(level, async () => lineLogger(level, write)), status: terminal ?? noStatus};
+	return {logger: new DeferredLogger(level, async () => lineLogger(level, write)), status: terminal ?? loggedStatus(stderr)};
 }

@@ -13,10 +13,10 @@ import {startServer} from '../server/start-server.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
 import {type Command, runCommand} from './run-command.js';
-import {commonOptions, list, UsageError} from './shared.js';
+import {commonOptions, list, loggingLast, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
-	return commonOptions(yargs(argv), version)
+	return loggingLast(commonOptions(yargs(argv), version), ['server', 'timeout', 'probe-timeout', 'header', 'insecure', 'format'])
 		.scriptName('mcp-launch doctor')
 		.usage(`Usage: $0 [url] [--server "<command>"] [--format json]\n\nCheck an MCP endpoint step by step (address, each resolved address, who listens on the port, the answer, path, scheme) and print the verdict and the fix. Exit 0 when healthy, 1 when a problem was found. [url default: ${defaults.url}]`)
 		.option('server', {alias: 's', type: 'string', requiresArg: true, describe: 'Start this server first (its process tree is inspected too), and stop it afterwards'})
@@ -25,6 +25,7 @@ function parse(argv: string[], version: string) {
 		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
 		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
 		.option('format', {type: 'string', requiresArg: true, choices: ['text', 'json'], default: 'text', describe: 'A checklist for people, or JSON for machines'})
+		.describe('verbose', 'Debug details')
 		.parserConfiguration({'halt-at-non-option': false})
 		.parseSync();
 }

@@ -9,7 +9,9 @@ import {parseHeaders} from '../workflow/headers.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
 import {fastParse, launchFlags, type ParsedFlags} from './flags.js';
-import {commonOptions, defineFlags, list, UsageError} from './shared.js';
+import {didYouMean} from './did-you-mean.js';
+import {commonOptions, defineFlags, list, loggingLast, UsageError} from './shared.js';
+import {shown} from '../option-error.js';
 
 /**
  * argv → flags. The common run never loads yargs (fastParse: the same parser, configured the
@@ -22,7 +24,7 @@ async function parse(argv: string[], version: string): Promise<ParsedFlags> {
 	}
 
 	const {default: yargs} = await import('yargs');
-	return defineFlags(commonOptions(yargs(argv), version), launchFlags)
+	return loggingLast(defineFlags(commonOptions(yargs(argv), version), launchFlags), Object.keys(launchFlags))
 		.scriptName('mcp-launch')
 		.usage('Usage: $0 --server "<command>" [options] -- <client command> [args...]\n       $0 wait <url...> [--timeout 30s]\n       $0 doctor [url] [--server "<command>"]\n\nStart an MCP server, wait until its endpoint answers HTTP, then run the client in the foreground.')
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
@@ -48,7 +50,10 @@ function serverSpecs(parsed: Parsed): ServerSpec[] {
 	const names = list(parsed.name);
 	const froms = list(parsed.from);
 	if (servers.length === 0) {
-		throw new UsageError('Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
+		// `mcp-launch wiat URL` reads as a launch whose client is `wiat`: say which command it likely meant.
+		const first = [...parsed._, ...(parsed['--'] ?? [])].map(String)[0];
+		const meant = first === undefined ? undefined : didYouMean(first, ['wait', 'doctor']);
+		throw new UsageError(meant ? `unknown command \`${shown(first!)}\`: did you mean \`mcp-launch ${meant}\`?` : 'Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
 	}
 
 	for (const [flag, values] of [['url', urls], ['port', ports], ['name', names], ['from', froms]] as const) {

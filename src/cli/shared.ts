@@ -4,6 +4,7 @@ import {defaults} from '../defaults.js';
 import {commonFlags, type FlagTable, logLevelChoices, parserConfiguration} from './flags.js';
 import {OptionError, oneLine, shown} from '../option-error.js';
 import {redactText} from '../redact.js';
+import {didYouMean} from './did-you-mean.js';
 
 export class UsageError extends Error {}
 
@@ -42,14 +43,15 @@ const forms: Record<string, string> = {
 
 const longName = (name: string) => aliases[name] ?? name;
 
-/** yargs' own messages, reworded to name the flag and the expected form on one line. */
-export function rewordYargsMessage(message: string): string {
+/** yargs' own messages, reworded to name the flag and the expected form on one line; `flags`: the command's flags, for a "did you mean". */
+export function rewordYargsMessage(message: string, flags: readonly string[] = []): string {
 	const unknown = /^Unknown arguments?: (.+)$/.exec(message);
 	if (unknown) {
 		const given = unknown[1]!.split(', ');
 		// yargs lists `--no-reuse` also as `noReuse`: name each flag once, as typed.
 		const names = given.filter(name => !(/[A-Z]/.test(name) && given.includes(name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`))));
-		return `unknown option ${names.map(name => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: expected one of the options listed by --help`;
+		const meant = names.length === 1 && names[0]!.length > 1 ? didYouMean(names[0]!, flags.filter(flag => flag.length > 1 && !/[A-Z]/.test(flag))) : undefined;
+		return `unknown option ${names.map(name => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: ${meant ? `did you mean --${meant}?` : 'expected one of the options listed by --help'}`;
 	}
 
 	const missing = /^Not enough arguments following: (.+)$/.exec(message);
@@ -84,8 +86,15 @@ export function commonOptions<T>(parser: Argv<T>, version: string) {
 		.exitProcess(false)
 		.showHelpOnFail(false)
 		.fail((message, error) => {
-			throw new UsageError(rewordYargsMessage(error?.message ?? message));
+			// The flags the command declared (its table and the common ones), for a "did you mean".
+			const declared = (parser as unknown as {getOptions?: () => {key: Record<string, unknown>}}).getOptions?.().key ?? {};
+			throw new UsageError(rewordYargsMessage(error?.message ?? message, Object.keys(declared)));
 		});
+}
+
+/** --help lists the command's own flags first, then logging, help and version. */
+export function loggingLast<T>(parser: Argv<T>, own: readonly string[]): Argv<T> {
+	return parser.group([...own], 'Options:').group([...Object.keys(commonFlags), 'help', 'version'], 'Logging and help:');
 }
 
 /** Declare a table of flags (flags.ts) to yargs. */

@@ -5,17 +5,19 @@ import {toDurationMs, toEndpointUrl} from '../option-values.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
+import {waitingProgress} from './progress.js';
 import {type Command, runCommand} from './run-command.js';
-import {commonOptions, list, UsageError} from './shared.js';
+import {commonOptions, list, loggingLast, UsageError} from './shared.js';
 
 function parse(argv: string[], version: string) {
-	return commonOptions(yargs(argv), version)
+	return loggingLast(commonOptions(yargs(argv), version), ['timeout', 'probe', 'header', 'insecure'])
 		.scriptName('mcp-launch wait')
 		.usage('Usage: $0 <url...> [--timeout 30s]\n\nWait until every MCP endpoint answers HTTP (any status). Exit 0 when all did, 124 on timeout.')
 		.option('timeout', {type: 'string', requiresArg: true, describe: `Budget for all URLs: 500ms, 30s, 2m (a bare number means seconds) [default: ${formatDuration(defaults.timeoutMs)}]`})
 		.option('probe', {type: 'string', requiresArg: true, choices: ['http', 'tcp', 'mcp'], default: defaults.probe, describe: 'Ready on: any HTTP status, a TCP connect, or an MCP handshake'})
 		.option('header', {alias: 'H', type: 'string', requiresArg: true, describe: 'A header sent with every probe, "Name: value" (repeatable)'})
 		.option('insecure', {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified'})
+		.describe('verbose', 'Debug details')
 		.example('$0 --timeout 2s http://127.0.0.1:3000/mcp', 'A Compose healthcheck')
 		.parserConfiguration({'halt-at-non-option': false})
 		.parseSync();
@@ -47,11 +49,19 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 			};
 		},
 		secrets: ({headers}) => Object.values(headers),
-		async run({parsed, urls, timeoutMs, headers}, {logger, signal}) {
-			await Promise.all(urls.map(async url => {
-				const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
-				logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
-			}));
+		async run({parsed, urls, timeoutMs, headers}, {logger, level, status, signal}) {
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			progress.waiting(urls.map(url => url.href));
+			try {
+				await Promise.all(urls.map(async url => {
+					const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
+					progress.ready(ready.url);
+					logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
+				}));
+			} finally {
+				progress.stop();
+			}
+
 			return 0;
 		},
 	};
