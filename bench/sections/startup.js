@@ -21,7 +21,7 @@ function nodes() {
 	const lts = /^NODE_24=(\S+)$/m.exec(readFileSync(path.join(root, '.ci', 'versions'), 'utf8'))?.[1];
 	try {
 		const bin = execFileSync(path.join(root, '.ci', 'fetch'), ['node', lts], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']}).trim();
-		list.push({label: 'Node 24', node: path.join(bin, 'node')});
+		list.push({label: 'Node 24', node: path.join(bin, 'node'), compileCache: true});
 	} catch (error) {
 		console.log(`start-up: Node ${lts} could not be fetched (${error.message.split('\n')[0]}): Node 20 only`);
 	}
@@ -70,6 +70,11 @@ async function round(entry, samples, withRss, port) {
 	samples.nodeMark.push(marked.exitedAt - marked.startedAt);
 	const whole = await timed(entry.node, [cli, '-s', 'exit 3', '-p', String(port), '--', 'true'], env, 125, 'the whole run');
 	samples.whole.push(whole.exitedAt - whole.startedAt);
+	if (entry.compileCache) {
+		const cached = await timed(entry.node, [cli, '-s', 'exit 3', '-p', String(port), '--', 'true'], {...env, NODE_COMPILE_CACHE: path.join(workDir, 'compile-cache')}, 125, 'the whole run, compile cache');
+		samples.wholeCached.push(cached.exitedAt - cached.startedAt);
+	}
+
 	const spawned = await timed(entry.node, ['--import', mark, cli, '-s', `date +%s%N > ${started}; exit 3`, '-p', String(port), '--', 'true'], env, 125, 'the stamped run');
 	const held = stamp(env.BENCH_SPAWN_MARK);
 	const running = stamp(started, true);
@@ -89,11 +94,11 @@ export async function startup(results) {
 	}
 
 	const port = await freePort(); // Nothing listens there: the pre-flight's connect is refused, as on a real first run.
-	const samples = list.map(() => ({node: [], nodeMark: [], whole: [], held: [], running: [], rssKiB: []}));
-	// One untimed round each: the compile cache (Node >= 22.1) and the page cache are warm for everyone.
+	const samples = list.map(() => ({node: [], nodeMark: [], whole: [], wholeCached: [], held: [], running: [], rssKiB: []}));
+	// One untimed round each: the page cache (and NODE_COMPILE_CACHE's directory) are warm for everyone.
 	for (const entry of list) {
 		// eslint-disable-next-line no-await-in-loop
-		await round(entry, {node: [], nodeMark: [], whole: [], held: [], running: [], rssKiB: []}, false, port);
+		await round(entry, {node: [], nodeMark: [], whole: [], wholeCached: [], held: [], running: [], rssKiB: []}, false, port);
 	}
 
 	process.stdout.write(`start-up: ${config.runsStartup} rounds x ${list.length} Nodes `);
@@ -118,6 +123,7 @@ export async function startup(results) {
 			held: summarize(samples[index].held),
 			running: summarize(samples[index].running),
 			whole: summarize(samples[index].whole),
+			wholeCached: summarize(samples[index].wholeCached),
 			rssMiB: summarize(samples[index].rssKiB.filter(Boolean).map(k => k / 1024)),
 			samples: samples[index],
 		})),
