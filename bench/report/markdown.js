@@ -79,6 +79,15 @@ The same commands on Node 20 (the engines floor) and Node 24 (the active LTS, np
   answers, the report, exit 125. Peak RSS: a separate run under GNU time (\`%M\`, with its reaped children).
 
 ${startupTable(results, true)}
+
+Where a whole exit-125 run's time goes beyond \`node -e 0\` (a CPU profile, \`node --cpu-prof\` at 50 µs, of
+\`-s 'exit 3' -p PORT -- true\` on Node 24, the least disturbed of 10 runs, ms): the early step spawns the held shell
+and the guardian at +2 to +8 (the forks: 3-4). From there to the release, 31-42: loading and compiling the CLI's
+chunks (10: yargs-parser, the launcher, the options), the parse (2), the checks and the pre-flight's bare connect
+(1-2), garbage collection (2-4), node:fs's ESM namespace (2: it loads fs streams). After the release, 30-40: the gate's,
+the client phase's and the crash diagnosis's chunks (5-8), the client's held stub forked during the wait (2-3: the
+bet that pays off when the server lives), the crash report (the drain of the dead server's pipes, the message), and
+teardown. Node 24's own \`import 'node:http'\` (undici: +45 ms of CPU) and pino are no longer on this path.
 `;
 
 const cpuText = results => `## 4. CPU while waiting for a silent server
