@@ -23,6 +23,8 @@ export type {LaunchResult} from './launch/client-phase.js';
  * Resolves once the client has exited and the servers are gone. Rejects with a
  * {@link LaunchError} when the client never ran (server crashed, timeout, client not
  * found, aborted), and with an {@link OptionError} (a TypeError), before starting anything, on bad options.
+ * The second argument is the CLI's (held server shells it spawned before loading: early-spawn.ts); a library
+ * caller leaves it out.
  *
  * @example
  * import {launch} from 'mcp-launch';
