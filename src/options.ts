@@ -4,7 +4,7 @@ import {checkArgumentLength, toChoice, toDurationMs, toEndpointTemplate, toPort,
 import {toHeaders} from './workflow/headers.js';
 import {fillArgv, fillShellCommand, placeholderValues} from './workflow/placeholders.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
-import {heldShellPrefix} from './server/spawn-server.js';
+import {heldShellPrefix} from './server/held-shell.js';
 import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger, secretsOf} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {addressCovers, decodeProcAddress, describePortOwners, parseLsof, parseProcNetTcp} from '../src/diagnose/port-owner.js';
+import {parsePsArgs} from '../src/diagnose/lsof.js';
 import {inTerminalForeground} from '../src/lifecycle/foreground.js';
 import {evidenceSourceOf, unsupportedPlatformMessage} from '../src/platform.js';
 
@@ -71,6 +72,13 @@ describe('parseLsof', () => {
 			{address: '0.0.0.0', port: 3002, family: 4, pid: 4242, command: 'node'},
 			{address: '::1', port: 4000, family: 6, pid: 7, command: 'sh'},
 		]);
+	});
+});
+
+describe('parsePsArgs', () => {
+	it('reads `ps -o pid= -o args=`: the whole command line by pid (lsof names only the main thread)', () => {
+		const text = '  4242 node old-server.js --port 3000\n    7 /bin/sh -c  npm run dev \n';
+		assert.deepEqual([...parsePsArgs(text)], [[4242, 'node old-server.js --port 3000'], [7, '/bin/sh -c  npm run dev']]);
 	});
 });
 

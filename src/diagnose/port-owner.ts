@@ -43,7 +43,7 @@ export type PortOwnerOptions = {
 /**
  * Who listens on a TCP port: every LISTEN socket bound to it (all families and addresses),
  * with the owning pid and command line when they can be found. Linux reads /proc;
- * macOS asks `lsof` when it is installed (its command is the executable's name only);
+ * macOS asks `lsof` when it is installed (and `ps` for the command line);
  * elsewhere the result is empty (unknown).
  *
  * @example

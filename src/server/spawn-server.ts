@@ -1,6 +1,7 @@
-import {type ChildProcess, spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import type {Readable} from 'node:stream';
 import {terminateGroup, type TerminateResult, watchGroupGone} from '../lifecycle/process-group.js';
+import {spawnHeldShell} from './held-shell.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
 import type {EvidenceSource} from '../platform.js';
@@ -63,6 +64,8 @@ export type SpawnServerOptions = {
 	evidenceSource?: EvidenceSource | undefined;
 	/** Hidden in every line kept of the output (header values, URL passwords, query values); URLs are redacted anyway. */
 	secrets?: readonly string[];
+	/** A held shell already spawned for exactly this command, cwd and env (the CLI's early spawn): use it. */
+	adopt?: ChildProcess | undefined;
 };
 
 /**
@@ -74,7 +77,7 @@ export type SpawnServerOptions = {
  * spawn, its exit event and its pipes (see run-client.ts for the measured cost of execa).
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	const subprocess = spawnHeldShell(options);
+	const subprocess = options.adopt ?? spawnHeldShell(options);
 	const secrets = options.secrets ?? [];
 	const tail = new OutputTail(options.tailLines, (text, cut) => (cut ? redactCutText(text, secrets) : redactText(text, secrets)));
 	const activityListeners = new Set<() => void>();
@@ -99,26 +102,6 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 	}
 
 	return serverHandle({options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded});
-}
-
-/** What the server's shell runs before the command: wait for the go, then stdin is /dev/null. */
-export const heldShellPrefix = 'read -r _ || exit 0; exec </dev/null\n';
-
-/**
- * The shell waits for a line on stdin before it runs the command, so the command cannot
- * start before the guardian knows its group (release() is called once it does): if
- * mcp-launch dies before that, the read sees EOF and nothing was started. Then stdin is
- * /dev/null, as the server's stdin always is.
- */
-function spawnHeldShell(options: SpawnServerOptions): ChildProcess {
-	const subprocess = spawn('/bin/sh', ['-c', `${heldShellPrefix}${options.command}`], {
-		detached: true,
-		cwd: options.cwd,
-		env: options.env,
-		stdio: ['pipe', 'pipe', 'pipe'],
-	});
-	subprocess.stdin?.on('error', () => {}); // EPIPE: the shell is gone already (bad cwd, killed).
-	return subprocess;
 }
 
 /**
@@ -205,6 +188,11 @@ function watchExit(subprocess: ChildProcess): {exited: Promise<ServerExit>; exit
 			exit ??= {code: undefined, signal: undefined, spawnError: error.message};
 			resolve(exit);
 		});
+		// An adopted shell may be gone already (its 'exit' was before anyone listened).
+		if (subprocess.exitCode !== null || subprocess.signalCode !== null) {
+			exit = {code: subprocess.exitCode ?? undefined, signal: subprocess.signalCode ?? undefined};
+			resolve(exit);
+		}
 	});
 	return {exited, exit: () => exit};
 }
