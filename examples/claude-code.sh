@@ -11,4 +11,4 @@
 # Add --strict-mcp-config after {mcp-config} to ignore every other MCP server Claude Code knows.
 here=$(cd "$(dirname "$0")" && pwd)
 server=${MCP_SERVER_CMD:-"node '$here/server.js'"}
-exec mcp-launch --port auto --name example --server "$server" -- claude --mcp-config {mcp-config} "$@"
+exec mcp-launch --port auto --name example --server "$server" -- claude --mcp-config={mcp-config} "$@"

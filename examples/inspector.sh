@@ -1,7 +1,7 @@
 #!/bin/sh
 # The MCP Inspector CLI as the client: list the example server's tools once it answers.
-# Needs the Inspector installed (npm install --save-dev @modelcontextprotocol/inspector@1 on
-# Node 20; version 2 needs Node 22), or replace `mcp-inspector` with
+# Needs the Inspector installed (npm install --save-dev @modelcontextprotocol/inspector; version 2
+# needs Node >= 22.19, version 1 runs on Node 20), or replace `mcp-inspector` with
 # `npx @modelcontextprotocol/inspector`.
 #
 #   examples/inspector.sh                                                   # tools/list

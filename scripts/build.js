@@ -1,11 +1,10 @@
 // Build: tsc emits the library with its types (dist/lib); esbuild bundles the CLI into
 // dist/cli.js with lazily loaded chunks, so `mcp-launch` starts close to bare Node.
 //
-// The build must never leave a moment without a working dist/: `npx mcp-launch` in this
-// directory installs the project into npx's cache as a file: dependency, which runs
-// `prepare` (this script) while other processes may be running dist/cli.js (the test suite
-// does exactly that). So: nothing is done when the inputs are unchanged, and otherwise the new
-// tree is built aside and swapped in with two renames.
+// The build must never leave a moment without a working dist/: other processes may be running
+// dist/cli.js while it runs (the test suite builds, and other suites run the CLI). So: nothing
+// is done when the inputs are unchanged, and otherwise the new tree is built aside and swapped
+// in with two renames. It runs before `npm pack` (prepack), never on a user's install.
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -16,7 +15,9 @@ import {buildJobHelper, compilerAvailable} from './job-helper.js';
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'dist');
 const {version} = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const requireJobHelper = process.argv.includes('--require-job-helper');
+// prepack requires the Windows job helper in what it packs; `npm pack --dry-run` (the package
+// spec) packs nothing, so a machine without mingw can still run it.
+const requireJobHelper = process.argv.includes('--require-job-helper') && process.env.npm_config_dry_run !== 'true';
 const withJobHelper = compilerAvailable();
 if (requireJobHelper && !withJobHelper) {
 	buildJobHelper(root, dist, {required: true}); // Throws, naming the package to install.
@@ -24,7 +25,7 @@ if (requireJobHelper && !withJobHelper) {
 
 function inputsHash() {
 	const hash = createHash('sha256');
-	const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.js', 'scripts/job-helper.js'];
+	const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.lib.json', 'scripts/build.js', 'scripts/job-helper.js'];
 	const walk = directory => {
 		for (const name of readdirSync(path.join(root, directory)).sort()) {
 			const relative = path.join(directory, name);
@@ -48,14 +49,16 @@ function inputsHash() {
 const stamp = path.join(dist, '.build-hash');
 const hash = inputsHash();
 if (existsSync(path.join(dist, 'cli.js')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
-	process.stdout.write('dist/ is up to date\n');
+	process.stderr.write('dist/ is up to date\n'); // stdout stays clean: `npm pack --json` prints its JSON there.
 	process.exit(0);
 }
 
 const next = path.join(root, `.dist-next-${process.pid}`);
 rmSync(next, {recursive: true, force: true});
 process.once('exit', () => rmSync(next, {recursive: true, force: true})); // A failed build leaves nothing behind.
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--outDir', path.join(next, 'lib')], {stdio: 'inherit'});
+// The library: what src/index.ts reaches (tsconfig.lib.json); the CLI is the bundle below. tsc's
+// own output goes to stderr too, for the same reason.
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.lib.json'), '--outDir', path.join(next, 'lib')], {stdio: ['ignore', 2, 2]});
 await build({
 	entryPoints: {cli: path.join(root, 'src/cli.ts')},
 	outdir: next,

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run matrix`: rewrites the real-world matrix table in examples/README.md (between the matrix
-// markers) from the rows the matrix specs saved in .tmp/matrix/*.json (one file per spec file,
-// written after its run; ignored by git). The table is generated, never hand-written, and only on
-// purpose: run the specs first (`npm test`, with the Python venv so no row says "not run"), then this.
-// Running the tests alone never rewrites a tracked file.
+// markers) from the rows the matrix specs saved in .tmp/matrix/*.json (one file per spec file and
+// Node major, written after its run; ignored by git: .ci/run runs the matrix on Node 20 and 24). A
+// row that ran the same on several Nodes is one row naming them; a row not run on one Node but run
+// on another shows the run. The table is generated, never hand-written, and only on purpose: run
+// the specs first (`npm test` on each Node, with the Python venv so no row says "not run"), then
+// this. Running the tests alone never rewrites a tracked file.
 import {existsSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
@@ -16,9 +18,10 @@ const END = '<!-- matrix:end -->';
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 // Working runs first, then the clients, then the broken setups; any other file after them, by name.
-const ORDER = ['e2e-matrix-servers', 'e2e-matrix-context7', 'e2e-matrix-python', 'e2e-matrix-claude', 'e2e-matrix-stdio-bridge', 'e2e-matrix-broken'];
+const ORDER = ['e2e-matrix-servers', 'e2e-matrix-context7', 'e2e-matrix-python', 'e2e-matrix-claude', 'e2e-matrix-inspector', 'e2e-matrix-stdio-bridge', 'e2e-matrix-broken'];
+const specOf = (name) => name.replace(/(\.node\d+)?\.json$/, '');
 const rank = (name) => {
-	const at = ORDER.indexOf(name.replace(/\.json$/, ''));
+	const at = ORDER.indexOf(specOf(name));
 	return at < 0 ? ORDER.length : at;
 };
 const files = existsSync(rowsDir)
@@ -29,16 +32,28 @@ const files = existsSync(rowsDir)
 const rows = [];
 for (const name of files) {
 	try {
-		for (const row of JSON.parse(readFileSync(path.join(rowsDir, name), 'utf8'))) rows.push({...row, spec: `test/${name.replace(/\.json$/, '.test.ts')}`});
+		for (const row of JSON.parse(readFileSync(path.join(rowsDir, name), 'utf8'))) rows.push({...row, spec: `test/${specOf(name)}.test.ts`});
 	} catch (error) {
 		console.error(`matrix-table: skipping ${name}: ${error.message}`);
 	}
 }
 
+// One row per setup and result, naming every Node that gave it.
+const setup = (row) => JSON.stringify([row.spec, row.server, row.client, row.command]);
+const ran = new Set(rows.filter((row) => !row.result.startsWith('not run')).map(setup));
+const merged = new Map();
+for (const row of rows) {
+	if (row.result.startsWith('not run') && ran.has(setup(row))) continue;
+	const key = `${setup(row)}${row.result}`;
+	const nodes = merged.get(key)?.nodes ?? [];
+	if (row.node && !nodes.includes(row.node)) nodes.push(row.node);
+	merged.set(key, {...row, nodes});
+}
+
 const table = [
-	'| server | client | command | result | spec |',
-	'| --- | --- | --- | --- | --- |',
-	...rows.map((row) => `| ${cell(row.server)} | ${cell(row.client)} | \`${cell(row.command)}\` | ${cell(row.result)} | ${cell(row.spec)} |`),
+	'| server | client | command | result | Node | spec |',
+	'| --- | --- | --- | --- | --- | --- |',
+	...[...merged.values()].map((row) => `| ${cell(row.server)} | ${cell(row.client)} | \`${cell(row.command)}\` | ${cell(row.result)} | ${row.nodes.sort((a, b) => a - b).join(', ')} | ${cell(row.spec)} |`),
 ].join('\n');
 
 const text = readFileSync(readme, 'utf8');
@@ -53,4 +68,4 @@ if (next !== text) {
 	writeFileSync(`${readme}.next`, next);
 	renameSync(`${readme}.next`, readme);
 }
-console.log(`matrix-table: ${rows.length} rows from ${files.length} spec files`);
+console.log(`matrix-table: ${merged.size} rows from ${files.length} files`);

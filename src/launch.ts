@@ -10,6 +10,7 @@ import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './option
 import {openServerLogFile} from './server/server-log.js';
 import {spawnServer} from './server/spawn-server.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
+import type {Prespawned} from './early-spawn.js';
 import {fillArgv, usesPlaceholder} from './workflow/placeholders.js';
 
 export type {LaunchResult} from './launch/client-phase.js';
@@ -22,12 +23,14 @@ export type {LaunchResult} from './launch/client-phase.js';
  * Resolves once the client has exited and the servers are gone. Rejects with a
  * {@link LaunchError} when the client never ran (server crashed, timeout, client not
  * found, aborted), and with an {@link OptionError} (a TypeError), before starting anything, on bad options.
+ * The second argument is the CLI's (held server shells it spawned before loading: early-spawn.ts); a library
+ * caller leaves it out.
  *
  * @example
  * import {launch} from 'mcp-launch';
  * const {exitCode} = await launch({server: 'node server.js --port {port}', port: 'auto', client: ['node', 'client.js', '{url}']});
  */
-export async function launch(options: LaunchOptions): Promise<LaunchResult> {
+export async function launch(options: LaunchOptions, {prespawned}: {prespawned?: Prespawned | undefined} = {}): Promise<LaunchResult> {
 	// Everything that can fail on the user's input fails here, before any probe or spawn.
 	const plan = resolveOptions(options);
 	checkClient(plan.client[0], plan);
@@ -51,11 +54,21 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		// The servers first, each held until the guardian knows its tree (if mcp-launch
 		// dies before, the shell reads EOF and never runs the command); then the guardian, told
 		// about every group and the temp directory before anything is released.
+		// The CLI may have spawned them already (early-spawn.ts): adopted only when identical.
+		const adopted = new Set<ServerRecord>();
 		for (const record of records.filter(item => !item.reused)) {
-			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, os: plan.os, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
+			const adopt = plan.os.shell === 'sh' ? prespawned?.take({command: record.command, cwd: plan.cwd, env: record.env}) : undefined;
+			if (adopt) {
+				adopted.add(record);
+			}
+
+			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, os: plan.os, secrets: plan.secrets, adopt, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
 		}
 
-		guardian = plan.os.startGuardian(plan.killTimeoutMs);
+		const earlyGuardian = prespawned?.takeGuardian();
+		earlyGuardian?.setGrace(plan.killTimeoutMs); // Started before the flags were read: with the default grace.
+		guardian = earlyGuardian ?? plan.os.startGuardian(plan.killTimeoutMs);
+		prespawned?.cancel();
 		if (plan.os.degraded) {
 			plan.logger.warn({}, plan.os.degraded); // Once per launch: the weaker mode in use (win32 without its job helper).
 		}
@@ -63,7 +76,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		mcpConfig = started(records, guardian, wantsConfig);
 		for (const record of records.filter(item => item.process)) {
 			record.process!.release();
-			plan.logger.debug({server: record.name, pid: record.process!.pid, guardian: guardian.pid, command: record.command}, messages.started(record, record.process!.pid));
+			plan.logger.debug({server: record.name, pid: record.process!.pid, guardian: guardian.pid, command: record.command, spawnedEarly: adopted.has(record)}, messages.started(record, record.process!.pid));
 		}
 
 		later = import('./launch/after-spawn.js'); // Loads while the servers boot.
@@ -74,6 +87,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 		mcpConfig?.write(records.map(record => ({name: record.name, url: record.ready!.url, ...(Object.keys(plan.headers).length > 0 ? {headers: plan.headers} : {})})));
 		return await runClientPhase(records, argv, plan, guardian, prepared);
 	} finally {
+		prespawned?.cancel(); // Failed before the spawn: what the CLI spawned early never runs.
 		if (prepared?.client.waiting()) {
 			prepared.client.cancel(); // Never released: its shell reads EOF and exits without running the client.
 			await prepared.client.exited;

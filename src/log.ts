@@ -88,26 +88,42 @@ class TerminalStatus implements StatusLine {
 
 const noStatus: StatusLine = {set() {}, clear() {}};
 
+/** Not on a terminal (a CI log): one line every this long while a wait goes on, like wait-on's `-l`. */
+export const logProgressEveryMs = 10_000;
+
+/** The status line as a plain line in a log, at most every {@link logProgressEveryMs}: a long wait shows it is alive. */
+function loggedStatus(destination: Destination): StatusLine {
+	let last = performance.now();
+	return {
+		set(text: string) {
+			if (performance.now() - last >= logProgressEveryMs) {
+				last = performance.now();
+				destination.write(`${prefix}${redactText(text)}\n`);
+			}
+		},
+		clear() {},
+	};
+}
+
 type Method = 'debug' | 'info' | 'warn' | 'error';
-type Pino = typeof import('pino').default;
 
 /**
- * A logger whose pino is loaded only when asked (`load()`) or when something is logged. The
- * launcher asks right after it spawned the server, so the ~10 ms pino costs to load are spent
- * while the server boots, not before it starts. Calls made before pino is there are kept, in
- * order, and written once it is; `flush()` waits for that (the launcher calls it before the
- * client gets the terminal, so no line of ours lands on the client's screen).
+ * A logger made only when asked (`load()`) or when something is logged: pino for JSON lines is
+ * loaded then. The launcher asks right after it spawned the server, so the ~10 ms pino costs to
+ * load are spent while the server boots, not before it starts. Calls made before the logger is
+ * there are kept, in order, and written once it is; `flush()` waits for that (the launcher calls
+ * it before the client gets the terminal, so no line of ours lands on the client's screen).
  */
 export class DeferredLogger implements Logger {
 	readonly #level: LogLevel;
-	readonly #build: (pino: Pino) => Logger;
+	readonly #make: () => Promise<Logger>;
 	#pino: Logger | undefined;
 	#queue: Array<[Method, unknown[]]> = [];
 	#loading: Promise<void> | undefined;
 
-	constructor(level: LogLevel, build: (pino: Pino) => Logger) {
+	constructor(level: LogLevel, make: () => Promise<Logger>) {
 		this.#level = level;
-		this.#build = build;
+		this.#make = make;
 	}
 
 	readonly debug = ((...args: unknown[]) => this.#log('debug', args)) as Logger['debug'];
@@ -120,8 +136,8 @@ export class DeferredLogger implements Logger {
 	}
 
 	load(): Promise<void> {
-		this.#loading ??= import('pino').then(({default: pino}) => {
-			this.#pino = this.#build(pino);
+		this.#loading ??= this.#make().then(logger => {
+			this.#pino = logger;
 			for (const [method, args] of this.#queue) {
 				(this.#pino[method] as (...values: unknown[]) => void)(...args);
 			}
@@ -151,8 +167,26 @@ export class DeferredLogger implements Logger {
 }
 
 /**
- * The CLI's logger: pino writing synchronously to stderr (fd 2), as JSON lines or as
- * short human lines. Synchronous, in-thread: no worker transport, nothing lost on exit.
+ * Short human lines, written straight from each call's message and fields (`logger.warn({server},
+ * 'text')`): what pino's JSON record, parsed back, gave before, without loading pino (~150 KB,
+ * its worker_threads and assert) on every run.
+ */
+function lineLogger(level: LogLevel, write: (record: {level: number; msg?: string}) => void): Logger {
+	const method = (value: number) => ((first: unknown, second?: unknown) => {
+		if (value < levelValues[level]!) {
+			return;
+		}
+
+		const fields = typeof first === 'object' && first !== null ? first as Record<string, unknown> : {};
+		const message = typeof first === 'string' ? first : second;
+		write({...fields, level: value, ...(message === undefined ? {} : {msg: String(message)})});
+	}) as Logger['info'];
+	return {debug: method(20), info: method(30), warn: method(40), error: method(50)};
+}
+
+/**
+ * The CLI's logger, writing synchronously to stderr (fd 2), as JSON lines (pino) or as short
+ * human lines. Synchronous, in-thread: no worker transport, nothing lost on exit.
  * stdout is never touched; it belongs to the client. Every line is redacted on its way out
  * (URL passwords and query values, and each of `secrets`, e.g. `--header` values): whatever
  * a message or a field holds, and at every level. pino itself is loaded later (DeferredLogger).
@@ -165,22 +199,22 @@ export function createLogger({level, format, secrets = []}: {level: LogLevel; fo
 				stderr.write(printable(redactText(line, secrets)));
 			},
 		};
-		return {logger: new DeferredLogger(level, pino => pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json)), status: noStatus};
+		const make = async () => import('pino').then(({default: pino}): Logger => pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json) as Logger);
+		return {logger: new DeferredLogger(level, make), status: noStatus};
 	}
 
 	const tty = process.stderr.isTTY === true;
 	// A raw mode TUI on the terminal needs \r\n to start a fresh line.
 	const eol = tty ? '\r\n' : '\n';
 	const terminal = tty ? new TerminalStatus(stderr) : undefined;
-	const pretty = {
-		write(line: string) {
-			const text = redactText(formatPretty(JSON.parse(line) as {level: number; msg?: string}, eol), secrets);
-			if (terminal) {
-				terminal.around(text);
-			} else {
-				stderr.write(text);
-			}
-		},
+	const write = (record: {level: number; msg?: string}) => {
+		const text = redactText(formatPretty(record, eol), secrets);
+		if (terminal) {
+			terminal.around(text);
+		} else {
+			stderr.write(text);
+		}
 	};
-	return {logger: new DeferredLogger(level, pino => pino({level, base: null, timestamp: false}, pretty)), status: terminal ?? noStatus};
+
+	return {logger: new DeferredLogger(level, async () => lineLogger(level, write)), status: terminal ?? loggedStatus(stderr)};
 }

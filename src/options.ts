@@ -5,7 +5,7 @@ import {toHeaders} from './workflow/headers.js';
 import {fillArgv, placeholderValues} from './workflow/placeholders.js';
 import {fillServerCommand} from './workflow/server-command.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
-import {heldShellPrefix} from './os/posix/group-tree.js';
+import {heldShellPrefix} from './os/posix/held-shell.js';
 import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger, secretsOf} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';

@@ -101,8 +101,12 @@ test('SIGKILL with --reuse of a running server first, a managed second server an
 	const report = await waitFor(() => {
 		const text = existsSync(clientReport) ? readFileSync(clientReport, 'utf8') : '';
 		const parsed = text ? JSON.parse(text) as {content: string | null; dir: string | null; pid: number; error: string | null} : undefined;
-		return parsed?.content ? parsed : undefined;
-	}, {timeoutMs: 20_000, what: 'the client to read its config'});
+		if (parsed?.content) return parsed;
+		if (run.done()) throw new Error(`mcp-launch exited before the client read its config: ${run.stderr()}`);
+		return undefined;
+	}, {timeoutMs: 20_000, what: 'the client to read its config'}).catch((error: Error) => {
+		throw new Error(`${error.message}; mcp-launch's stderr: ${run.stderr()}`);
+	});
 	box.extraPids.push(report.pid);
 	assert.equal(report.error, null, `client error: ${report.error}`);
 	assert.ok(report.dir && existsSync(report.dir), 'the {mcp-config} directory exists while the client runs');

@@ -3,7 +3,7 @@
 // first through a bind-mounted /etc/hosts in a private mount namespace.
 import assert from 'node:assert/strict';
 import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import {doctor, formatDoctor} from '../src/doctor.js';
 import {freePort} from './helpers/net.js';
 import {killHard, waitGone} from './helpers/proc.js';
 import {runCli, show} from './helpers/cli.js';
-import {cliEnv, commandPattern, evidenceSources, skipUnless} from './helpers/sources.js';
+import {cliEnv, evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -85,7 +85,7 @@ describe('doctor on real servers', () => {
 			assert.equal(report.verdict.cause, 'ok');
 			assert.ok(report.checks.every(check => check.ok), text);
 			assert.match(text, /✓ endpoint\s+POST \/mcp → HTTP 200 \(an MCP answer\)/);
-			const command = commandPattern(source, /.*diag-http\.js --mcp/, /node/).source;
+			const command = /.*diag-http\.js --mcp/.source;
 			assert.match(text, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\(${command}\\)`));
 			assert.match(text, new RegExp(`verdict: healthy: http://127\\.0\\.0\\.1:${server.port}/mcp answers HTTP 200: ready for MCP clients`));
 		});
@@ -235,13 +235,21 @@ describe('mcp-launch doctor --server (the CLI)', () => {
 			await waitGone([ready.pid], 5_000);
 		});
 
-		it(`[${source}] a running server: the listener is named the way this source sees it`, {skip: skipUnless(source)}, async () => {
+		it(`[${source}] a running server: the listener is named by its command line, and only the lsof path asks lsof`, {skip: skipUnless(source)}, async () => {
 			await withServer(['--mcp'], async server => {
-				const result = await runCli(['doctor', `http://127.0.0.1:${server.port}/mcp`], {env: cliEnv(source)});
+				// An lsof on PATH that notes each call, then runs the real one: proof the knob reached doctor.
+				const bin = mkdtempSync(path.join(work, 'bin-'));
+				const calls = path.join(bin, 'calls');
+				const real = execFileSync('/bin/sh', ['-c', 'command -v lsof || true'], {encoding: 'utf8'}).trim();
+				writeFileSync(path.join(bin, 'lsof'), `#!/bin/sh\necho "$*" >> '${calls}'\n${real ? `exec '${real}' "$@"` : 'exit 1'}\n`, {mode: 0o755});
+				const env = cliEnv(source, {...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`});
+				const result = await runCli(['doctor', `http://127.0.0.1:${server.port}/mcp`], {env});
 				assert.equal(result.code, 0, show(result));
-				// /proc gives the whole command line, lsof the executable's name: proof the knob reached doctor.
-				const command = commandPattern(source, /[^)]*diag-http\.js --mcp/, /node/).source;
-				assert.match(result.stdout, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\(${command}\\)`), show(result));
+				// Both paths name the owner by its command line (lsof's own column says `MainThread` from Node 24).
+				assert.match(result.stdout, new RegExp(`✓ listener\\s+127\\.0\\.0\\.1:${server.port} ← pid ${server.pid} \\([^)]*diag-http\\.js --mcp[^)]*\\)`), show(result));
+				const called = existsSync(calls) ? readFileSync(calls, 'utf8') : '';
+				if (source === 'lsof') assert.match(called, new RegExp(`-iTCP:${server.port}`), 'the lsof path asked lsof');
+				else assert.equal(called, '', 'the /proc path never runs lsof');
 			});
 		});
 	}

@@ -125,7 +125,7 @@ for (const source of evidenceSources) describe(`1. port already served by anothe
 		assert.equal(existsSync(serverMarker), false, 'the server command ran');
 		assert.deepEqual(readJsonLines(box.serverReport), [], 'the server was started');
 		assert.equal(existsSync(box.clientReport), false, 'the client ran');
-		assert.match(result.stderr, new RegExp(`port ${box.port} is already in use by pid ${occupant.pid} \\(${source === 'procfs' ? `(?:\\S*/)?node [^)]*server\\.js --port ${box.port}\\b` : 'node\\)'}`), show(result));
+		assert.match(result.stderr, new RegExp(`port ${box.port} is already in use by pid ${occupant.pid} \\((?:\\S*/)?node [^)]*server\\.js --port ${box.port}\\b`), show(result));
 		assert.match(result.stderr, /--reuse/, 'the fix mentions --reuse');
 		assert.equal(result.stdout, '', 'stdout is the client\'s only');
 		assert.ok(isAlive(occupant.pid), 'the occupant was left alone');
@@ -294,7 +294,7 @@ describe('5. https vs http', () => {
 describe('6. crash causes', () => {
 	for (const source of evidenceSources) describe(`EADDRINUSE [${source}]`, {skip: skipUnless(source)}, () => {
 		const env = cliEnv(source);
-		const owner = source === 'procfs' ? '[^)]*diag-http\\.js[^)]*' : 'node';
+		const owner = '[^)]*diag-http\\.js[^)]*';
 		it('the server itself hits the occupied port (--url names another): exit 125, the port and the occupant\'s pid', async t => {
 			const box = await sandbox(t);
 			const occupant = await startDiagHttp(t);

@@ -4,9 +4,10 @@
 // handshake (a report line, an output line, an exit), never for time to pass.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {FIXTURES, lines, SERVER_FIXTURE, shellJoin, show, type CliRun, type StartOptions} from './helpers/cli.js';
+import {FIXTURES, lines, SERVER_FIXTURE, shellJoin, show, sq, type CliRun, type StartOptions} from './helpers/cli.js';
 import {portIsFree} from './helpers/net.js';
 import {isAlive, waitGone} from './helpers/proc.js';
 import {findEvent, readClientReport, readJsonLines, type ReportEvent} from './helpers/report.js';
@@ -59,6 +60,7 @@ async function assertNothingLeft(box: Sandbox, tree: Tree | undefined, extraPids
 const launcherFlags = (box: Sandbox, ...more: string[]) => ['--url', box.url, ...(more.includes('--timeout') ? [] : ['--timeout', '20s']), ...more];
 
 const SOAK_CLIENT = path.join(FIXTURES, 'soak-client.js');
+const SLEEP = execFileSync('/bin/sh', ['-c', 'command -v sleep'], {encoding: 'utf8'}).trim();
 
 // ---------------------------------------------------------------------------------------------
 // 1. SIGKILL to the launcher while the client runs
@@ -117,6 +119,30 @@ test('SIGKILL to the launcher while the client runs, server ignores SIGTERM: the
 	const events = readJsonLines(box.serverReport);
 	assert.ok(events.some((e) => e.event === 'signal' && e.name === 'SIGTERM'), 'SIGTERM first');
 	assert.ok(!events.some((e) => e.event === 'exit'), 'the server never exited by itself: it was SIGKILLed');
+	assert.equal((await run.exited).code, 137);
+	await assertNothingLeft(box, tree, [client.pid], 1_000);
+});
+
+test('SIGKILL to the launcher, server ignores SIGTERM, every `sleep` slow (a loaded machine): the guardian\'s grace is still --kill-timeout', T, async (t) => {
+	const box = await Sandbox.create();
+	t.after(() => box.cleanup());
+	// Each `sleep` the guardian runs costs 600 ms more than asked, as a fork and an exec can on a
+	// loaded machine: a grace counted in 100 ms polls (5 for 500 ms) would last 3.5 s.
+	const bin = box.path('slow-bin');
+	mkdirSync(bin);
+	writeFileSync(path.join(bin, 'sleep'), `#!/bin/sh\n${sq(SLEEP)} 0.6\nexec ${sq(SLEEP)} "$@"\n`, {mode: 0o755});
+	const env = {...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`};
+	const run = box.start(['--server', box.server(['--ignore-sigterm']), ...launcherFlags(box, '--kill-timeout', '500ms'), '--', ...box.client(['--stay'])], {env});
+	await run.waitStdout('CLIENT READY', 20_000);
+	const tree = await serverTree(box, false);
+	const client = readClientReport(box.clientReport);
+	assert.ok(client);
+	process.kill(run.pid, 'SIGKILL');
+	const killedAt = now();
+	// The grace (500 ms) plus the timer's own 600 ms and one slow poll: well under the 3.5 s of counted polls.
+	await waitGone([...tree.pids, client.pid], 2_500);
+	const took = now() - killedAt;
+	assert.ok(took >= 400, `the guardian gave the server its grace first (${Math.round(took)} ms)`);
 	assert.equal((await run.exited).code, 137);
 	await assertNothingLeft(box, tree, [client.pid], 1_000);
 });

@@ -35,12 +35,29 @@ function assertNoSecret(text: string, where: string): void {
 	}
 }
 
-/** Every process's argv as `ps` shows it, except mcp-launch's own (the user typed that one). */
-function cmdlines(except: number): Map<number, string> {
-	const found = new Map<number, string>();
+/**
+ * The argv of every process mcp-launch spawned (its descendants by parent pid, its own excluded:
+ * the user typed that one). Other specs run mcp-launch with the same secrets at the same time;
+ * their processes are not this run's.
+ */
+function spawnedCmdlines(root: number): Map<number, string> {
+	const parents = new Map<number, number>();
 	for (const name of readdirSync('/proc')) {
 		const pid = Number(name);
-		if (!Number.isInteger(pid) || pid === except) continue;
+		if (!Number.isInteger(pid)) continue;
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// gone in between
+		}
+	}
+
+	const found = new Map<number, string>();
+	for (const pid of parents.keys()) {
+		let up = parents.get(pid);
+		while (up !== undefined && up > 1 && up !== root) up = parents.get(up);
+		if (up !== root) continue;
 		try {
 			const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 			// Another spec file's mcp-launch (files run two at a time) holds what its user typed, as this
@@ -56,8 +73,8 @@ function cmdlines(except: number): Map<number, string> {
 
 /** No spawned process carries a secret in its argv; and the scan did see the ones named. */
 function assertArgvClean(run: CliRun, mustSee: readonly number[]): void {
-	const all = cmdlines(run.pid);
-	for (const pid of mustSee) assert.ok(all.has(pid), `process ${pid} was running and scanned`);
+	const all = spawnedCmdlines(run.pid);
+	for (const pid of mustSee) assert.ok(all.has(pid), `process ${pid} was spawned by mcp-launch, running and scanned`);
 	for (const [pid, argv] of all) {
 		for (const secret of secrets) assert.ok(!argv.includes(secret), `process ${pid} shows the secret in its argv: ${argv}`);
 	}

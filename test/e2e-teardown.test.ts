@@ -42,6 +42,15 @@ test(`[${source}] server ignores SIGTERM: SIGKILL after --kill-timeout 500ms, go
 	assert.ok(teardown < 5_000, `teardown took ${Math.round(teardown)} ms, not the 5 s default`);
 });
 
+test(`[${source}] --kill-timeout 0: SIGKILL at once, and no "ignored SIGTERM" warning (nothing was given time to)`, TS, async (t) => {
+	const box = await Sandbox.create();
+	t.after(() => box.cleanup());
+	const result = await box.start(['--server', box.server(['--ignore-sigterm']), '--url', box.url, '--timeout', '20s', '--kill-timeout', '0', '--', ...box.client()], {env}).exited;
+	assert.equal(result.code, 0, show(result));
+	assert.ok(!readJsonLines(box.serverReport).some((e) => e.event === 'exit'), 'the server was killed, it did not exit');
+	assert.doesNotMatch(result.stderr, /ignored SIGTERM|warning/, show(result));
+});
+
 test(`[${source}] server dies while the client runs: one line with code 4 and its stderr; client unaffected; exit is the client's`, TS, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());

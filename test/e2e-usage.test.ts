@@ -24,6 +24,8 @@ const cases: BadCase[] = [
 	{name: '--timeout banana', args: (server, client) => ['--server', server, '--timeout', 'banana', '--', ...client], names: /--timeout/},
 	{name: '--kill-timeout -1s', args: (server, client) => ['--server', server, '--kill-timeout', '-1s', '--', ...client], names: /--kill-timeout/},
 	{name: 'unknown flag --bogus', args: (server, client) => ['--server', server, '--bogus', '--', ...client], names: /--bogus/},
+	{name: 'a misspelt flag --sever', args: (server, client) => ['--sever', server, '--', ...client], names: /unknown option --sever: did you mean --server\?/},
+	{name: 'a misspelt subcommand wiat', args: () => ['wiat', 'http://127.0.0.1:1/mcp'], names: /unknown command `wiat`: did you mean `mcp-launch wait`\?/},
 ];
 
 for (const c of cases) {
@@ -58,4 +60,16 @@ test('--version prints the package.json version', T, async () => {
 	const result = await runCli(['--version']);
 	assert.equal(result.code, 0, show(result));
 	assert.equal(result.stdout.trim(), pkg.version);
+});
+
+test('--help: each command\'s own flags first, the logging flags last; -v says what it does for that command', T, async () => {
+	const [launch, wait, doctor] = await Promise.all([runCli(['--help']), runCli(['wait', '--help']), runCli(['doctor', '--help'])]);
+	for (const [result, first] of [[launch, '--server'], [wait, '--timeout'], [doctor, '--server']] as const) {
+		assert.equal(result.code, 0, show(result));
+		assert.ok(result.stdout.indexOf(first) < result.stdout.indexOf('--log-level'), `${first} before --log-level\n${result.stdout}`);
+	}
+	assert.match(launch.stdout, /-v, --verbose +Debug details, and the server's output until the client starts/);
+	for (const result of [wait, doctor]) assert.match(result.stdout, /-v, --verbose +Debug details +\[boolean\]/, 'no server output to speak of');
+	assert.match(doctor.stdout, /--timeout +With --server: how long to let it boot before checking \[default: 10 s\]/);
+	assert.match(doctor.stdout, /--probe-timeout +Bound for each probe \[default: 2 s\]/);
 });

@@ -2,33 +2,32 @@
 // stdio bridge driven by a stdio MCP client, as an editor would), and every runnable file in
 // examples/ (npm scripts, the shell alias, Claude Code with {mcp-config}, Cursor and VS Code configs).
 //
-// The Inspector and mcp-remote are optional: these specs skip, saying what to install, when
-// node_modules/.bin (or PATH) does not have them. `claude` is replaced by a stand-in that reads
+// mcp-remote is optional: its specs skip, saying what to install, when node_modules/.bin (or PATH)
+// does not have it. The Inspector 2.x CLI comes from the CI cache (.ci/fetch inspector) and needs
+// Node >= 22.19: .ci/run runs its specs on Node 24; elsewhere they skip, saying so. `claude` is replaced by a stand-in that reads
 // --mcp-config like Claude Code does (test/fixtures/wf-config-client.js); `npx` in the editor
 // configs by a stand-in that runs the built CLI and the installed mcp-remote.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {CLI, FIXTURES, SERVER_FIXTURE, shellJoin, show, sq} from './helpers/cli.js';
+import {CLI, FIXTURES, ROOT, SERVER_FIXTURE, shellJoin, show, sq} from './helpers/cli.js';
 import {portIsFree} from './helpers/net.js';
 import {waitGone} from './helpers/proc.js';
 import {findEvent, readClientReport, readJsonLines} from './helpers/report.js';
 import {Sandbox} from './helpers/sandbox.js';
+import {ciTool, ciVersion, nodeAtLeast, skipUnlessFetched} from './helpers/ci-tools.js';
 import {EXAMPLES, binDir, fakeNpx, findTool, skipUnless} from './helpers/wf-tools.js';
 
 const T = {timeout: 60_000};
 const STDIO_CLIENT = path.join(FIXTURES, 'wf-stdio-client.js');
 const CONFIG_CLIENT = path.join(FIXTURES, 'wf-config-client.js');
 const NPM_PROJECT = path.join(FIXTURES, 'npm-project');
-const INSPECTOR = {tool: 'mcp-inspector', pkg: '@modelcontextprotocol/inspector@1'};
+const INSPECTOR = ciTool('inspector');
+const inspectorSkip = skipUnlessFetched('inspector') || (nodeAtLeast('22.19.0') ? false : `the Inspector ${ciVersion('inspector')} needs Node >= 22.19 (this is ${process.versions.node}): .ci/run runs it on Node 24`);
 const MCP_REMOTE = {tool: 'mcp-remote', pkg: 'mcp-remote'};
 
-/**
- * A cwd for the Inspector CLI 1.0.x: it checks `fs.existsSync('../package.json')` relative to the
- * cwd but imports it relative to its own module, so it fails ("Cannot find module
- * .../inspector/cli/package.json") whenever the cwd's parent holds a package.json.
- */
+/** A project directory for the Inspector to run in. */
 function inspectorCwd(box: Sandbox): string {
 	const dir = box.path('project/app');
 	mkdirSync(dir, {recursive: true});
@@ -81,10 +80,10 @@ function assertStdioSession(report: StdioReport | undefined, expected: {tools: s
 	assert.ok(report.exitAt !== null && report.stdinClosedAt !== null && report.exitAt > report.stdinClosedAt);
 }
 
-test('the MCP Inspector CLI as the client: tools/list and tools/call through the gate', {...T, skip: skipUnless(INSPECTOR.tool, INSPECTOR.pkg)}, async (t) => {
+test(`the MCP Inspector ${ciVersion('inspector')} CLI as the client: tools/list and tools/call through the gate`, {...T, skip: inspectorSkip}, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());
-	const inspector = findTool(INSPECTOR.tool)!;
+	const inspector = INSPECTOR!;
 	const list = await box.start(['-p', 'auto', '-s', serverAt(box.serverReport, ['--boot-delay', '800']), '--timeout', '20s', '--', inspector, '--cli', '{url}', '--transport', 'http', '--method', 'tools/list'], {cwd: inspectorCwd(box), timeoutMs: 50_000}).exited;
 	assert.equal(list.code, 0, show(list));
 	const tools = (JSON.parse(list.stdout) as {tools: {name: string}[]}).tools.map((tool) => tool.name);
@@ -164,14 +163,14 @@ test('examples/mcp-remote.sh: the same bridge as a script', {...T, skip: skipUnl
 	assertStdioSession(session, {tools: ['add', 'now'], server: 'example-server', result: '5'});
 });
 
-test('examples/inspector.sh: the Inspector CLI lists the example server\'s tools', {...T, skip: skipUnless(INSPECTOR.tool, INSPECTOR.pkg)}, async (t) => {
+test(`examples/inspector.sh: the Inspector ${ciVersion('inspector')} CLI lists the example server's tools`, {...T, skip: inspectorSkip}, async (t) => {
 	const box = await Sandbox.create();
 	const bin = binDir();
 	t.after(async () => {
 		await box.cleanup();
 		bin.remove();
 	});
-	const inspectorDir = path.dirname(findTool(INSPECTOR.tool)!);
+	const inspectorDir = path.dirname(INSPECTOR!);
 	const env = bin.env({BOOT_DELAY_MS: '500'});
 	env.PATH = `${env.PATH}${path.delimiter}${inspectorDir}`;
 	const result = await box.start([path.join(EXAMPLES, 'inspector.sh')], {command: ['/bin/sh'], cwd: inspectorCwd(box), env, timeoutMs: 50_000}).exited;
@@ -235,10 +234,33 @@ test('examples/claude-code.sh: Claude Code gets --mcp-config with the live URL, 
 	const report = readJson<ConfigReport>(claudeReport);
 	assert.ok(report, 'the stand-in claude ran');
 	assert.equal(report.error, null, `error: ${report.error}`);
-	assert.deepEqual(report.argv.slice(-4), ['--mcp-config', report.path, '-p', 'list the tools']);
+	assert.deepEqual(report.argv.slice(-3), [`--mcp-config=${report.path}`, '-p', 'list the tools']);
 	assert.deepEqual(report.entries.map((e) => [e.name, e.type, e.error, e.tools, e.serverVersion?.name]), [['example', 'http', null, ['add', 'now'], 'example-server']]);
 	assert.equal(existsSync(path.dirname(report.path!)), false, 'the config directory is gone after exit');
 });
+
+for (const [version, claude, skip] of [
+	['1.0.128', path.join(ROOT, 'node_modules', '.bin', 'claude'), nodeAtLeast('26.0.0') ? 'Claude Code 1.0.128 crashes on Node 26' : false],
+	[ciVersion('claude-code'), ciTool('claude-code'), skipUnlessFetched('claude-code') || (nodeAtLeast('22.0.0') ? false : 'Claude Code 2.x wants Node >= 22: .ci/run runs it on Node 24')],
+] as const) {
+	test(`examples/claude-code.sh mcp list with the real Claude Code ${version}: the words after {mcp-config} stay claude's command`, {...T, skip}, async (t) => {
+		const box = await Sandbox.create();
+		const home = box.path('home');
+		mkdirSync(home);
+		const bin = binDir({claude: `exec ${sq(claude!)} "$@"`});
+		t.after(async () => {
+			await box.cleanup();
+			bin.remove();
+		});
+		const env = bin.env({BOOT_DELAY_MS: '300', HOME: home, DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1'});
+		const result = await box.start([path.join(EXAMPLES, 'claude-code.sh'), 'mcp', 'list'], {command: ['/bin/sh'], cwd: home, env, timeoutMs: 50_000}).exited;
+		assert.equal(result.code, 0, show(result));
+		// `claude mcp list` ran (it lists the user's servers: none in a fresh HOME), rather than
+		// --mcp-config taking `mcp` and `list` as config files.
+		assert.match(result.stdout, /No MCP servers configured/, show(result));
+		assert.doesNotMatch(`${result.stdout}${result.stderr}`, /took "mcp" as its value|Invalid MCP configuration/, show(result));
+	});
+}
 
 test('examples/shell-alias.sh: the mcp-dev alias (npm:dev on a free port) and the with_mcp function', T, async (t) => {
 	const box = await Sandbox.create();

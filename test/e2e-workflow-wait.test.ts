@@ -172,3 +172,22 @@ test('examples/wait-then-client.sh: server in the background, wait, then the exa
 	// The script's EXIT trap stops its server: the port is released.
 	await waitFor(() => portIsFree(box.port), {timeoutMs: 3_000, what: `port ${box.port} to be released by the script's server`});
 });
+
+test('in a log (stderr not a terminal), a long wait prints one line every 10 s, for wait and for a launch; -q prints none', T, async (t) => {
+	const box = await Sandbox.create();
+	t.after(() => box.cleanup());
+	const url = `http://127.0.0.1:${await freePort()}/mcp`; // Nothing will ever listen there.
+	const [wait, quiet, launch] = await Promise.all([
+		runCli(['wait', '--timeout', '11s', url]),
+		runCli(['wait', '-q', '--timeout', '11s', url]),
+		box.start(['-s', box.server(['--never-listen']), '-u', box.url, '--timeout', '11s', '--', ...box.client()]).exited,
+	]);
+	for (const [result, watched] of [[wait, url], [launch, box.url]] as const) {
+		assert.equal(result.code, 124, show(result));
+		const progress = result.stderr.split('\n').filter((line) => line.includes('waiting for'));
+		assert.equal(progress.length, 1, `one line in 11 s\n${show(result)}`);
+		assert.match(progress[0]!, new RegExp(`^mcp-launch: waiting for ${watched.replaceAll('.', '\\.')} \\(1\\d(\\.\\d)? s\\)$`));
+	}
+	assert.equal(quiet.code, 124, show(quiet));
+	assert.doesNotMatch(quiet.stderr, /waiting for/, show(quiet));
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {addressCovers, describePortOwners} from '../src/diagnose/port-owner-text.js';
 import {osFor} from '../src/os/index.js';
-import {parseLsof} from '../src/os/lsof/lsof.js';
+import {parseLsof, parsePsArgs} from '../src/os/lsof/lsof.js';
 import {osNameOf, unsupportedPlatformMessage} from '../src/os/name.js';
 import {decodeProcAddress, parseProcNetTcp} from '../src/os/procfs/proc-net.js';
 
@@ -73,6 +73,13 @@ describe('parseLsof', () => {
 			{address: '0.0.0.0', port: 3002, family: 4, pid: 4242, command: 'node'},
 			{address: '::1', port: 4000, family: 6, pid: 7, command: 'sh'},
 		]);
+	});
+});
+
+describe('parsePsArgs', () => {
+	it('reads `ps -o pid= -o args=`: the whole command line by pid (lsof names only the main thread)', () => {
+		const text = '  4242 node old-server.js --port 3000\n    7 /bin/sh -c  npm run dev \n';
+		assert.deepEqual([...parsePsArgs(text)], [[4242, 'node old-server.js --port 3000'], [7, '/bin/sh -c  npm run dev']]);
 	});
 });
 

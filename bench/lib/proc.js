@@ -96,12 +96,12 @@ export function cleanupAll() {
  * Spawn a command in a process group of its own and wait for it to exit (bounded).
  * Resolves with the high-res epoch times of spawn() (taken just before the call) and of the 'exit' event.
  */
-export function run(file, args, {timeoutMs = 60_000, onSpawn} = {}) {
+export function run(file, args, {timeoutMs = 60_000, onSpawn, env} = {}) {
 	return new Promise(resolve => {
 		const startedAt = now();
 		let child;
 		try {
-			child = spawn(file, args, {cwd: root, detached: true, stdio: ['ignore', 'ignore', 'pipe']});
+			child = spawn(file, args, {cwd: root, detached: true, stdio: ['ignore', 'ignore', 'pipe'], ...(env ? {env} : {})});
 		} catch (error) {
 			resolve({startedAt, exitedAt: now(), code: null, signal: null, error: error.message, stderr: '', pid: undefined});
 			return;

@@ -50,8 +50,19 @@ export function excessTable(results, markdown) {
 }
 
 export function startupTable(results, markdown) {
-	const rows = Object.entries(results.startup.commands).map(([name, entry]) => [name, cell(entry.wall), results.startup.timeAvailable ? cell(entry.rssMiB) : 'not measured', String(entry.wall.n)]);
-	return simpleTable(['command', 'wall ms', 'peak RSS MiB', 'runs'], rows, markdown);
+	const {nodes} = results.startup;
+	const over = (entry, key) => (entry[key].median === null || entry.node.median === null ? '' : ` (node +${fmt(entry[key].median - entry.node.median)})`);
+	const rows = [
+		['node -e 0', ...nodes.map(entry => cell(entry.node))],
+		['node --import spawn-mark.js -e 0 (the stamp\'s own cost)', ...nodes.map(entry => `${cell(entry.nodeMark)}${over(entry, 'nodeMark')}`)],
+		['Enter → server shell spawned (held; stamped by spawn-mark.js)', ...nodes.map(entry => `${cell(entry.held)} (node with the stamp +${fmt(entry.held.median - entry.nodeMark.median)})`)],
+		['Enter → server command runs (released)', ...nodes.map(entry => `${cell(entry.running)}${over(entry, 'running')}`)],
+		['whole run, server exits at once (exit 125)', ...nodes.map(entry => `${cell(entry.whole)}${over(entry, 'whole')}`)],
+		['the same with NODE_COMPILE_CACHE (warm)', ...nodes.map(entry => (entry.wholeCached.n > 0 ? `${cell(entry.wholeCached)}${over(entry, 'wholeCached')}` : 'n/a (Node < 22.1)'))],
+		['whole run: peak RSS MiB', ...nodes.map(entry => (results.startup.timeAvailable ? cell(entry.rssMiB) : 'not measured'))],
+		['runs', ...nodes.map(entry => String(entry.whole.n))],
+	];
+	return simpleTable(['ms, median [min–max]', ...nodes.map(entry => `${entry.label} (${entry.version})`)], rows, markdown);
 }
 
 export function cpuTable(results, markdown) {

@@ -1,4 +1,4 @@
-// The targets of issue 10, each MET or MISSED from figures measured in the same run.
+// The targets, each MET or MISSED from figures measured in the same run.
 import {config} from '../lib/config.js';
 import {fmt, summarize} from '../lib/stats.js';
 
@@ -41,13 +41,15 @@ function gateTargets(results, add) {
 }
 
 function startupTargets(results, add) {
-	const s = results.startup.commands;
-	const ml = s['mcp-launch real run (server exits at once)'];
-	const node = s['node -e 0'];
-	const ratio = ml.wall.median / node.wall.median;
-	add('real run\'s start-up: wall <= 1.5 x node -e 0', ratio, 1.5, `mcp-launch ${fmt(ml.wall.median)} ms, node -e 0 ${fmt(node.wall.median)} ms`, 2);
-	add('real run\'s start-up: peak RSS <= 60 MiB', ml.rssMiB.median, results.startup.timeAvailable ? 60 : null,
-		results.startup.timeAvailable ? `${fmt(ml.rssMiB.median)} MiB (node -e 0: ${fmt(node.rssMiB.median)} MiB)` : 'not measured: /usr/bin/time missing');
+	for (const entry of results.startup.nodes) {
+		const node = entry.node.median;
+		// The stamp is a preload: node pays for it before mcp-launch runs, so the floor is node with it.
+		const marked = entry.nodeMark.median;
+		add(`${entry.label}: Enter → server shell spawned <= node -e 0 + 10 ms`, entry.held.median, marked === null ? null : marked + 10, `${fmt(entry.held.median)} ms; node -e 0 ${fmt(node)} ms, ${fmt(marked)} ms with the stamp's preload`);
+		add(`${entry.label}: a whole run whose server exits at once <= node -e 0 + 40 ms`, entry.whole.median, node === null ? null : node + 40, `${fmt(entry.whole.median)} ms, node -e 0 ${fmt(node)} ms`);
+		add(`${entry.label}: the whole run's peak RSS <= 60 MiB`, entry.rssMiB.median, results.startup.timeAvailable ? 60 : null,
+			results.startup.timeAvailable ? `${fmt(entry.rssMiB.median)} MiB` : 'not measured: /usr/bin/time missing');
+	}
 }
 
 function cpuTargets(results, add) {

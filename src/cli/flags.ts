@@ -70,9 +70,13 @@ export const launchFlags: FlagTable = {
 	insecure,
 };
 
+/** `wait` and `doctor` start no client: their -v is debug details alone. */
+const verboseNoClient: SwitchSpec = {type: 'boolean', alias: 'v', describe: 'Debug details'};
+
 /** `mcp-launch wait <url...>` */
 export const waitFlags: FlagTable = {
 	...commonFlags,
+	verbose: verboseNoClient,
 	timeout: {type: 'string', form: duration('timeout', '30s'), describe: `Budget for all URLs: 500ms, 30s, 2m (a bare number means seconds) [default: ${formatDuration(defaults.timeoutMs)}]`},
 	probe,
 	header,
@@ -82,6 +86,7 @@ export const waitFlags: FlagTable = {
 /** `mcp-launch doctor [url] [--server <command>]` */
 export const doctorFlags: FlagTable = {
 	...commonFlags,
+	verbose: verboseNoClient,
 	server: {type: 'string', alias: 's', form: server.form, describe: 'Start this server first (its process tree is inspected too), and stop it afterwards'},
 	timeout: {type: 'string', form: duration('timeout', '10s'), describe: `With --server: how long to let it boot before checking [default: ${formatDuration(defaults.doctorBootMs)}]`},
 	'probe-timeout': {type: 'string', form: duration('probe-timeout', '2s'), describe: `Bound for each probe [default: ${formatDuration(defaults.doctorProbeTimeoutMs)}]`},

@@ -1,4 +1,5 @@
 import {launch as launchServers} from '../launch.js';
+import type {Prespawned} from '../early-spawn.js';
 import type {LogLevel} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
 import {osFor} from '../os/index.js';
@@ -9,7 +10,9 @@ import {secretsOf} from '../redact.js';
 import {waitingProgress} from './progress.js';
 import {type Command, type CommandContext, runCommand} from './run-command.js';
 import {fastParse, launchFlags, type ParsedFlags} from './flags.js';
+import {didYouMean} from './did-you-mean.js';
 import {commandParser, list, UsageError} from './shared.js';
+import {shown} from '../option-error.js';
 
 /**
  * argv → flags. The common run never loads yargs (fastParse: the same parser, configured the
@@ -26,7 +29,7 @@ async function parse(argv: string[], version: string): Promise<ParsedFlags> {
 		.scriptName('mcp-launch')
 		.usage('Usage: $0 --server "<command>" [options] -- <client command> [args...]\n       $0 wait <url...> [--timeout 30s]\n       $0 doctor [url] [--server "<command>"]\n\nStart an MCP server, wait until its endpoint answers HTTP, then run the client in the foreground.')
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
-		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config {mcp-config}', 'A free port, and a generated config for Claude Code')
+		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config={mcp-config}', 'A free port, and a generated config for Claude Code')
 		.example('$0 -s npm:dev -u http://127.0.0.1:8080/mcp -- cursor .', 'An npm script on another port')
 		.epilogue('Placeholders in the server command and the client\'s arguments: {port} {url} {host} (also {url:NAME}), and {mcp-config} for the client. Exit codes: the client\'s own (128+N if it died of signal N); 2 usage; 124 not ready in time; 125 server exited before ready; 126/127 client not executable/not found; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.')
 		.parseSync() as ParsedFlags;
@@ -48,7 +51,10 @@ function serverSpecs(parsed: Parsed): ServerSpec[] {
 	const names = list(parsed.name);
 	const froms = list(parsed.from);
 	if (servers.length === 0) {
-		throw new UsageError('Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
+		// `mcp-launch wiat URL` reads as a launch whose client is `wiat`: say which command it likely meant.
+		const first = [...parsed._, ...(parsed['--'] ?? [])].map(String)[0];
+		const meant = first === undefined ? undefined : didYouMean(first, ['wait', 'doctor']);
+		throw new UsageError(meant ? `unknown command \`${shown(first!)}\`: did you mean \`mcp-launch ${meant}\`?` : 'Expected `--server` with the command that starts the MCP server, like --server "node server.js"');
 	}
 
 	for (const [flag, values] of [['url', urls], ['port', ports], ['name', names], ['from', froms]] as const) {
@@ -82,7 +88,7 @@ type LaunchInput = Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>;
 export type LaunchFunction = typeof launchServers;
 
 /** `mcp-launch [options] -- <client> [args...]` */
-export async function launchCommand(argv: string[], version: string, source?: OsName, launch: LaunchFunction = launchServers): Promise<number> {
+export async function launchCommand(argv: string[], version: string, source?: OsName, launch: LaunchFunction = launchServers, prespawned?: Prespawned): Promise<number> {
 	let clientRunning = false;
 	const command: Command<Parsed, LaunchInput> = {
 		name: 'mcp-launch',
@@ -106,7 +112,7 @@ export async function launchCommand(argv: string[], version: string, source?: Os
 						progress.stop();
 						clientRunning = true;
 					}
-				}});
+				}}, {prespawned});
 				return result.exitCode;
 			} finally {
 				progress.stop();

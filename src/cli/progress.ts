@@ -6,7 +6,10 @@ import {redactUrl} from '../redact.js';
 const quietMs = 1000;
 const everyMs = 250;
 
-/** The "waiting for …" line while servers boot: only on a terminal, only after a second. */
+/**
+ * The "waiting for …" line while servers boot, after a second: redrawn in place on a terminal; in a log
+ * (not a terminal) the status writes it as a line every 10 s (log.ts). `-q` passes a status that shows nothing.
+ */
 export function waitingProgress(status: StatusLine) {
 	let timer: NodeJS.Timeout | undefined;
 	let pending: string[] = [];

@@ -1,9 +1,10 @@
 import type {Argv} from 'yargs';
 import {exitCodes} from '../exit-codes.js';
 import {defaults} from '../defaults.js';
-import {builtinFlags, type FlagTable, logLevelChoices, longName, parserConfiguration, yargsOptions} from './flags.js';
+import {builtinFlags, commonFlags, type FlagTable, logLevelChoices, longName, parserConfiguration, yargsOptions} from './flags.js';
 import {OptionError, oneLine, shown} from '../option-error.js';
 import {redactText} from '../redact.js';
+import {didYouMean} from './did-you-mean.js';
 
 export class UsageError extends Error {}
 
@@ -26,7 +27,8 @@ export function rewordYargsMessage(message: string, table: FlagTable): string {
 		const given = unknown[1]!.split(', ');
 		// yargs lists `--no-reuse` also as `noReuse`: name each flag once, as typed.
 		const names = given.filter(name => !(/[A-Z]/.test(name) && given.includes(name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`))));
-		return `unknown option ${names.map(name => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: expected one of the options listed by --help`;
+		const meant = names.length === 1 && names[0]!.length > 1 ? didYouMean(names[0]!, Object.keys(table)) : undefined;
+		return `unknown option ${names.map(name => (name.length === 1 ? `-${name}` : `--${name}`)).join(', ')}: ${meant ? `did you mean --${meant}?` : 'expected one of the options listed by --help'}`;
 	}
 
 	const missing = /^Not enough arguments following: (.+)$/.exec(message);
@@ -49,11 +51,17 @@ export function rewordYargsMessage(message: string, table: FlagTable): string {
 	return message;
 }
 
-/** The settings every command shares: its whole flag table, failing as a usage error, help, version. */
+/**
+ * The settings every command shares: its whole flag table (--help lists the command's own flags
+ * first, then logging, help and version), failing as a usage error, help, version.
+ */
 export function commandParser<T>(parser: Argv<T>, version: string, table: FlagTable) {
+	const own = Object.keys(table).filter(name => !Object.hasOwn(commonFlags, name));
 	return parser
 		.parserConfiguration({...parserConfiguration})
 		.options(yargsOptions(table))
+		.group(own, 'Options:')
+		.group([...Object.keys(commonFlags), 'help', 'version'], 'Logging and help:')
 		.conflicts('quiet', 'verbose')
 		.strictOptions()
 		.help('help')

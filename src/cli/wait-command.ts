@@ -5,6 +5,7 @@ import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {secretsOf} from '../redact.js';
+import {waitingProgress} from './progress.js';
 import {type Command, runCommand} from './run-command.js';
 import {type ParsedFlags, waitFlags} from './flags.js';
 import {commandParser, list, single, UsageError} from './shared.js';
@@ -44,11 +45,19 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 			};
 		},
 		secrets: ({headers, urls}) => secretsOf(headers, urls),
-		async run({parsed, urls, timeoutMs, headers}, {logger, signal}) {
-			await Promise.all(urls.map(async url => {
-				const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
-				logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
-			}));
+		async run({parsed, urls, timeoutMs, headers}, {logger, level, status, signal}) {
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			progress.waiting(urls.map(url => url.href));
+			try {
+				await Promise.all(urls.map(async url => {
+					const ready = await waitUntilReady(url, {timeout: timeoutMs, signal, headers, insecure: parsed.insecure === true, probe: parsed.probe as 'http' | 'tcp' | 'mcp'});
+					progress.ready(ready.url);
+					logger.info({url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), ...(ready.server ? {mcpServer: ready.server} : {})}, `ready ${ready.url} (${describeReady(ready, String(parsed.probe))})`);
+				}));
+			} finally {
+				progress.stop();
+			}
+
 			return 0;
 		},
 	};

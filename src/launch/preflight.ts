@@ -1,16 +1,36 @@
+import {isIP} from 'node:net';
+import {bounds} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import type {ResolvedOptions} from '../options.js';
+import {connectTcp, hostOf} from '../readiness/connect.js';
 import type {ServerRecord} from './server-record.js';
+
+/** An address literal that refuses a bare connect is free: the common case, decided with nothing more loaded. */
+async function refusedAtOnce(url: URL, signal: AbortSignal | undefined): Promise<boolean> {
+	if (isIP(hostOf(url)) === 0) {
+		return false; // A name: every address it resolves to is checked below.
+	}
+
+	try {
+		(await connectTcp(url, {timeoutMs: bounds.preflightMs, ...(signal ? {signal} : {})})).destroy();
+		return false;
+	} catch (error) {
+		return (error as {code?: string}).code === 'ECONNREFUSED';
+	}
+}
 
 /**
  * Before spawning anything: each server's port must be free (a stale instance would answer
  * the gate and the client would talk to it). With `reuse`, an endpoint that already answers
  * is used as it is (`record.reused`). Ports picked with `auto` were free a moment ago and
  * are not checked. One bounded connect per address; /proc or lsof only when one answered.
- * The checking code loads only when a port is to be checked.
+ * The checking code loads only when a port is to be checked and a bare connect to an address
+ * literal did not settle it (refused: free).
  */
 export async function preflight(records: readonly ServerRecord[], plan: ResolvedOptions): Promise<void> {
-	const checked = records.filter(record => !record.autoPort);
+	const candidates = records.filter(record => !record.autoPort);
+	const refused = await Promise.all(candidates.map(async record => refusedAtOnce(record.url, plan.signal)));
+	const checked = candidates.filter((_record, index) => !refused[index]);
 	if (checked.length === 0) {
 		return;
 	}

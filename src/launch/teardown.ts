@@ -15,7 +15,7 @@ export async function stopServer(record: ServerRecord, plan: ResolvedOptions): P
 	}
 
 	const stopped = await server.stop(plan.killTimeoutMs);
-	if (stopped.step === 'kill') {
+	if (stopped.step === 'kill' && plan.killTimeoutMs > 0) { // --kill-timeout 0 asked for the kill at once.
 		plan.logger.warn({server: record.name, pid: server.pid}, messages.ignoredSigterm(record, plan.killTimeoutMs, plan.os.stopWords));
 	}
 

@@ -19,6 +19,7 @@
  * execFileSync), the diagnosis rules take them as plain functions, and netstat is run the same
  * way. Questions to a running tree are asynchronous: win32 asks its job helper over a pipe.
  */
+import type {ChildProcess} from 'node:child_process';
 import type {Readable} from 'node:stream';
 
 /** Which implementation: Linux's /proc, macOS's lsof, or Windows' Job Objects and netstat. */
@@ -59,6 +60,8 @@ export type SpawnTreeOptions = {
 	command: string;
 	cwd: string;
 	env: Record<string, string | undefined>;
+	/** Unix: a held shell the CLI spawned early for exactly this command, cwd and env (early-spawn.ts): it is used. */
+	adopt?: ChildProcess | undefined;
 };
 
 /**
@@ -144,6 +147,8 @@ export type Guardian = {
 	setClient(pid: number | undefined): void;
 	/** The private temporary directory to remove too. Throws unless it is one mcp-launch made. */
 	setTempDir(path: string): void;
+	/** The grace between the graceful stop and the kill, when it is not the one the guardian was started with. */
+	setGrace(killTimeoutMs: number): void;
 	/** Normal teardown is done: the guardian exits without touching anything. */
 	dismiss(): void;
 };

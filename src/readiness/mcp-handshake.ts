@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type {IncomingHttpHeaders} from 'node:http';
+import {http, https} from '../http-module.js';
 import {isCertificateError, type ProbeAnswer, probeBound, ProbeError, type ProbeOptions} from './probe.js';
 
 /** The newest protocol version this client speaks; servers answer with the one they chose. */
@@ -7,11 +7,11 @@ export const handshakeProtocolVersion = '2025-06-18';
 
 export type ServerInfo = {name?: string; version?: string; protocolVersion?: string};
 
-type Reply = {status: number; headers: http.IncomingHttpHeaders; body: string};
+type Reply = {status: number; headers: IncomingHttpHeaders; body: string};
 
 /** One request of the handshake; `signal` (the handshake's one bound) ends it wherever it is. */
 function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, verify: boolean): Promise<Reply> {
-	const transport = url.protocol === 'https:' ? https : http;
+	const transport = url.protocol === 'https:' ? https() : http();
 	return new Promise((resolve, reject) => {
 		if (signal.aborted) {
 			reject(signal.reason as Error);

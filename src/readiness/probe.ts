@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type {ClientRequest, IncomingMessage} from 'node:http';
+import {http, https} from '../http-module.js';
 import net from 'node:net';
 import type tls from 'node:tls';
 import {connectTcp, hostOf, probeBound} from './connect.js';
@@ -61,9 +62,9 @@ export async function probe(url: URL, options: ProbeOptions): Promise<ProbeAnswe
 async function exchange(url: URL, socket: net.Socket, signal: AbortSignal, start: number, how: {verify: boolean; headers: Record<string, string> | undefined}): Promise<ProbeAnswer> {
 	// TLS is loaded only for https URLs: it costs start-up time for everybody else.
 	const secure = url.protocol === 'https:' ? await import('node:tls') : undefined;
-	const transport = secure ? await import('node:https') : http;
+	const transport = secure ? https() : http();
 	return new Promise<ProbeAnswer>((resolve, reject) => {
-		let request: http.ClientRequest | undefined;
+		let request: ClientRequest | undefined;
 		const finish = (error: unknown, answer?: ProbeAnswer) => {
 			signal.removeEventListener('abort', onAbort);
 			request?.destroy();
@@ -107,7 +108,7 @@ async function exchange(url: URL, socket: net.Socket, signal: AbortSignal, start
 }
 
 /** The status, a redirect's Location and, for an unusual answer, the start of its body. */
-function readAnswer(response: http.IncomingMessage, done: (answer: ProbeAnswer) => void): void {
+function readAnswer(response: IncomingMessage, done: (answer: ProbeAnswer) => void): void {
 	const answer: ProbeAnswer = {status: response.statusCode ?? 0, durationMs: 0};
 	if (typeof response.headers.location === 'string') {
 		answer.location = response.headers.location;
@@ -160,7 +161,7 @@ function wantsBody(status: number, contentType: string | undefined, contentLengt
 	return !isNormalAnswer(status);
 }
 
-function readSnippet(response: http.IncomingMessage, done: (text: string) => void): void {
+function readSnippet(response: IncomingMessage, done: (text: string) => void): void {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	let ended = false;

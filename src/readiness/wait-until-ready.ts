@@ -115,6 +115,9 @@ export function probeOfKind(kind: ProbeKind): ProbeFunction {
 	return probes[kind];
 }
 
+/** How long after the first refused probe the HTTP client is warmed up (see afterFailure). */
+const warmUpAfterMs = 20;
+
 /**
  * The loop behind waitUntilReady, for callers whose options are checked already. p-retry
  * runs it: the attempts, the time budget (`maxRetryTime`) and the abort signal. The pause
@@ -167,7 +170,14 @@ async function afterFailure(error: Error, plan: WaitPlan, wait: WaitState): Prom
 	}
 
 	if (wait.attempts === 1 && plan.probe === httpProbe) {
-		setImmediate(() => void warmUpHttp());
+		// Not at once: a server that dies on its first breath (a wrong command, a missing file)
+		// has by then, and its report does not wait behind a warm-up it never needed. No server
+		// is ready within these milliseconds (Node alone starts in more).
+		setTimeout(() => {
+			if (!plan.signal?.aborted) {
+				void warmUpHttp();
+			}
+		}, warmUpAfterMs).unref();
 	}
 
 	wait.lastError = keepTelling(wait.lastError, error, wait.boundMs < plan.schedule.probeTimeoutMs && wait.deadline - performance.now() < 1 ? wait.boundMs : undefined);

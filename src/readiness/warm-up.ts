@@ -1,4 +1,4 @@
-import http from 'node:http';
+import {http} from '../http-module.js';
 import type {AddressInfo} from 'node:net';
 import {probe} from './probe.js';
 
@@ -12,7 +12,7 @@ let warming: Promise<void> | undefined;
  */
 export function warmUpHttp(): Promise<void> {
 	warming ??= new Promise<void>(resolve => {
-		const server = http.createServer((_request, response) => {
+		const server = http().createServer((_request, response) => {
 			response.writeHead(400).end();
 		});
 		server.unref();

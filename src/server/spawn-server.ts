@@ -1,3 +1,4 @@
+import type {ChildProcess} from 'node:child_process';
 import type {Readable} from 'node:stream';
 import type {Listener, Os, ProcessTree, StopResult, TreeExit} from '../os/types.js';
 import {OutputTail, type StreamName} from './output-tail.js';
@@ -57,6 +58,8 @@ export type SpawnServerOptions = {
 	os: Pick<Os, 'spawnTree'>;
 	/** Hidden in every line kept of the output (header values, URL passwords, query values); URLs are redacted anyway. */
 	secrets?: readonly string[];
+	/** A held shell already spawned for exactly this command, cwd and env (the CLI's early spawn): use it. */
+	adopt?: ChildProcess | undefined;
 };
 
 /**
@@ -66,7 +69,7 @@ export type SpawnServerOptions = {
  * drawn on the terminal.
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	const subprocess = options.os.spawnTree({command: options.command, cwd: options.cwd, env: options.env});
+	const subprocess = options.os.spawnTree({command: options.command, cwd: options.cwd, env: options.env, adopt: options.adopt});
 	const secrets = options.secrets ?? [];
 	const tail = new OutputTail(options.tailLines, (text, cut) => (cut ? redactCutText(text, secrets) : redactText(text, secrets)));
 	const activityListeners = new Set<() => void>();

@@ -1,4 +1,4 @@
-import {validateHeaderName, validateHeaderValue} from 'node:http';
+import {http} from '../http-module.js';
 import {OptionError, shown} from '../option-error.js';
 
 const form = '"Name: value", like "Authorization: Bearer TOKEN"';
@@ -9,7 +9,7 @@ const form = '"Name: value", like "Authorization: Bearer TOKEN"';
  */
 function checkHeader(name: string, value: unknown, flag: string): void {
 	try {
-		validateHeaderName(name);
+		http().validateHeaderName(name);
 	} catch {
 		const why = name === '' ? 'no name before the colon' : (/\s/.test(name) ? 'a space in the name' : 'a character not allowed in a header name');
 		throw new OptionError(flag, `Expected \`${flag}\` to be ${form} (a name of letters, digits and !#$%&'*+.^_\`|~-), got ${why}`);
@@ -20,7 +20,7 @@ function checkHeader(name: string, value: unknown, flag: string): void {
 			throw new TypeError('not a string');
 		}
 
-		validateHeaderValue(name, value);
+		http().validateHeaderValue(name, value);
 	} catch {
 		throw new OptionError(flag, `Expected \`${flag}\` to be ${form} on one line, got a value for \`${shown(name)}\` that is not a string of visible characters (a newline, CR or other control character?)`);
 	}

@@ -51,7 +51,11 @@ export interface Row {
 	/** The command as a user types it (placeholders kept, fixture paths relative to the repo). */
 	command: string;
 	result: string;
+	/** The Node major that ran it (the suite's Node: .ci/run runs the matrix on 20 and 24). */
+	node?: string;
 }
+
+const node = process.versions.node.split('.')[0]!;
 
 const rows: Row[] = [];
 
@@ -77,14 +81,14 @@ export function matrixTest(
 	test(name, {...T, skip: meta.skip ?? false}, async (t) => {
 		try {
 			const result = await body(t);
-			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✓ ${result}`});
+			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✓ ${result}`, node});
 		} catch (error) {
 			const first = failureLine(error).replace(/\b[1-6]\d{4}\b/g, '{port}');
-			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✗ ${first}`});
+			rows.push({server: meta.server, client: meta.client, command: meta.command, result: `✗ ${first}`, node});
 			throw error;
 		}
 	});
-	if (meta.skip) rows.push({server: meta.server, client: meta.client, command: meta.command, result: `not run: ${meta.skip}`});
+	if (meta.skip) rows.push({server: meta.server, client: meta.client, command: meta.command, result: `not run: ${meta.skip}`, node});
 }
 
 /** One line for the table: the assertion's own message, or what it expected when that is only the output. */
@@ -104,7 +108,7 @@ export const ROWS_DIR = path.join(ROOT, '.tmp', 'matrix');
 export function saveRowsAfter(specFile: string): void {
 	after(() => {
 		mkdirSync(ROWS_DIR, {recursive: true});
-		const file = path.join(ROWS_DIR, `${path.basename(specFile).replace(/\.test\.ts$/, '')}.json`);
+		const file = path.join(ROWS_DIR, `${path.basename(specFile).replace(/\.test\.ts$/, '')}.node${node}.json`);
 		writeFileSync(`${file}.next`, JSON.stringify(rows, null, '\t'));
 		renameSync(`${file}.next`, file);
 	});

@@ -5,7 +5,7 @@
 //     the launcher's own group (the client runs in it);
 //   * by command line: every fixture gets `--report <run dir>/...`, so any process whose argv
 //     mentions the run's private directory belongs to the run (also catches unreported layers);
-//   * the guardian of a launcher: `/bin/sh -c <script> mcp-launch-guardian <tenths> <launcher pid>`.
+//   * the guardian of a launcher: `/bin/sh -c <script> mcp-launch-guardian <grace in seconds> <launcher pid>`.
 // Zombies do not count: they have exited (here PID 1 does not reap orphans, so a SIGKILLed
 // launcher's children stay zombies forever).
 import {readdirSync, readFileSync} from 'node:fs';

@@ -37,8 +37,3 @@ export const platformFor = (source: EvidenceSource): string => (source === 'proc
 export function cliEnv(source: EvidenceSource, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
 	return {...env, MCP_LAUNCH_PLATFORM: platformFor(source)};
 }
-
-/** What a source says a process's command is: the whole command line (/proc) or the executable's name (lsof). */
-export function commandPattern(source: EvidenceSource, procfs: RegExp, lsof = /^node$/): RegExp {
-	return source === 'procfs' ? procfs : lsof;
-}

@@ -49,30 +49,60 @@ export function parseLsof(text: string): Listener[] {
 	return result;
 }
 
-/** Run lsof; its stdout, or undefined when it could not run at all (not installed, timed out). */
-function run(args: string[]): string | undefined {
+/** Run a tool; its stdout, or undefined when it could not run at all (not installed, timed out). */
+function run(tool: 'lsof' | 'ps', args: string[]): string | undefined {
 	try {
-		return execFileSync('lsof', args, {encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore']});
+		return execFileSync(tool, args, {encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore']});
 	} catch (error) {
-		// lsof exits 1 when nothing matched; its output is still valid.
+		// lsof exits 1 when nothing matched (ps when a pid is gone); the output is still valid.
 		const {stdout, status} = error as {stdout?: string; status?: number | null};
 		return typeof stdout === 'string' && status === 1 ? stdout : undefined;
 	}
 }
 
+/** `ps -o pid= -o args=` output: `  4242 node old-server.js --port 3000`, one process a line. Pure. */
+export function parsePsArgs(text: string): Map<number, string> {
+	const result = new Map<number, string>();
+	for (const line of text.split('\n')) {
+		const match = /^\s*(\d+)\s+(.*\S)\s*$/.exec(line);
+		if (match) {
+			result.set(Number(match[1]), match[2]!);
+		}
+	}
+
+	return result;
+}
+
+/**
+ * The command lines of some processes, by pid. lsof's command column is only a name, and not
+ * even the program's: it is the main thread's name, which Node sets to `MainThread` from
+ * Node 24 (`node-MainThread` from 26) on Linux. `ps -o args=` is in POSIX and answers the
+ * same on macOS and Linux (`-ww`: never cut to the terminal's width), one call for all pids.
+ */
+function commandLines(pids: readonly number[]): Map<number, string> {
+	const text = pids.length === 0 ? undefined : run('ps', ['-ww', '-o', 'pid=', '-o', 'args=', '-p', pids.join(',')]);
+	return text === undefined ? new Map() : parsePsArgs(text);
+}
+
 /**
  * Run lsof (macOS; the Debian package prints the same `-F` fields) and parse its answer;
  * empty when lsof is missing or finds nothing. A socket shared after a fork is listed once
- * per holder: keep the lowest pid, as the /proc reader does.
+ * per holder: keep the lowest pid, as the /proc reader does. Each owner is named by its
+ * command line (from ps), as /proc names it; lsof's name stays only when ps cannot tell.
  */
 export function lsof(args: string[]): Listener[] {
 	const seen = new Set<string>();
-	return parseLsof(run(args) ?? '')
+	const found = parseLsof(run('lsof', args) ?? '')
 		.sort((a, b) => (a.pid ?? Infinity) - (b.pid ?? Infinity))
 		.filter(listener => {
 			const key = `${listener.address} ${listener.port}`;
 			return seen.has(key) ? false : Boolean(seen.add(key));
 		});
+	const commands = commandLines([...new Set(found.flatMap(listener => (listener.pid === undefined ? [] : [listener.pid])))]);
+	return found.map(listener => {
+		const command = listener.pid === undefined ? undefined : commands.get(listener.pid);
+		return command === undefined ? listener : {...listener, command};
+	});
 }
 
 /**
@@ -81,11 +111,11 @@ export function lsof(args: string[]): Listener[] {
  * lsof cannot tell (not installed): the caller then counts every member as alive.
  */
 export function liveGroupMembers(pgid: number): number[] | undefined {
-	const text = run(['-t', `-g${pgid}`]);
+	const text = run('lsof', ['-t', `-g${pgid}`]);
 	return text === undefined ? undefined : text.split('\n').filter(line => /^\d+$/.test(line)).map(Number);
 }
 
-/** Every LISTEN socket on a port, with owners (lsof's command column: the executable's name). */
+/** Every LISTEN socket on a port, with owners (named by their command line, from ps). */
 export function portListeners(port: number): Listener[] {
 	return lsof(['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcnt']).filter(listener => listener.port === port);
 }

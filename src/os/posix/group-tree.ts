@@ -1,11 +1,9 @@
-import {type ChildProcess, spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {PassThrough} from 'node:stream';
 import {stopTree} from '../stop-tree.js';
 import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
 import type {PosixEvidence} from './evidence.js';
-
-/** What the server's shell runs before the command: wait for the go, then stdin is /dev/null. */
-export const heldShellPrefix = 'read -r _ || exit 0; exec </dev/null\n';
+import {spawnHeldShell} from './held-shell.js';
 
 /** Whether `kill(-pgid, 0)` finds any member, zombies included. Cheap: one syscall. */
 export function groupSignalable(pgid: number): boolean {
@@ -46,8 +44,7 @@ const goneEveryMs = 100;
  * (`gone`), its id may be reused by anyone: it is never signalled again.
  */
 export function spawnGroupTree(options: SpawnTreeOptions, evidence: PosixEvidence, adopt?: ChildProcess): ProcessTree {
-	const child = adopt ?? spawn('/bin/sh', ['-c', `${heldShellPrefix}${options.command}`], {detached: true, cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe']});
-	child.stdin?.on('error', () => {}); // EPIPE: the shell is gone already (bad cwd, killed).
+	const child = adopt ?? spawnHeldShell(options);
 	const pgid = child.pid;
 	let leaderExited = false;
 	const exited = new Promise<TreeExit>(resolve => {

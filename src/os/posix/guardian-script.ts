@@ -6,12 +6,16 @@
  *   ungroup <pgid>   that group is gone (emptied while the client ran): never signal it again
  *   client <pid>     the client (its descendants are found when needed); `client ` alone: none
  *   tmp <dir>        the private {mcp-config} directory to remove
+ *   grace <seconds>  the grace between SIGTERM and SIGKILL (`0.500`; `0`: none), when not $1's
  *   done             teardown is over: exit touching nothing
  *
  * When the pipe closes without `done` (mcp-launch was SIGKILLed or crashed: Node runs no code
  * then), it sends SIGTERM to every group, removes the directory, finds the client's descendants
- * and sends them SIGTERM, then waits up to the grace period (100 ms steps) while anything is left,
- * and SIGKILLs what is. The groups come first, the walk after. The walk follows
+ * and sends them SIGTERM, then waits up to the grace period while anything is left (checked every
+ * 100 ms), and SIGKILLs what is. The grace is timed by one `sleep` started then, not counted in
+ * polls: each poll costs a fork and an exec on top of its 100 ms, and on a loaded machine five
+ * polls took far longer than the half second they stood for (the timer inherits the ignored
+ * TERM: SIGKILL ends it). The groups come first, the walk after. The walk follows
  * /proc/PID/task/TID/children from the client, so it costs the size of the client's tree; where
  * the kernel has no such files it reads every process's parent from /proc/PID/stat, which costs
  * about a second per thousand processes in sh (bench/guardian.js).
@@ -25,10 +29,11 @@
  * be reused). It ignores INT/TERM/HUP so that signals aimed at mcp-launch's terminal or group
  * cannot take it away first.
  *
- * $1 = the grace period in tenths of a second; $2 = mcp-launch's pid (to tell whose guardian it is
+ * $1 = the grace period in seconds (`0.500`; `0`: none); $2 = mcp-launch's pid (to tell whose guardian it is
  * in `ps`). (`${'$'}{` is how a template literal writes `${`.)
  */
 export const guardianScript = String.raw`trap '' INT TERM HUP
+grace=$1
 groups=
 client=
 tmp=
@@ -59,12 +64,14 @@ while IFS= read -r line; do
 				*/./* | */../* | *//*) ;;
 				/*) case ${'$'}{d##*/} in mcp-launch-??????) tmp=$d ;; esac ;;
 			esac ;;
+		'grace '*)
+			grace=${'$'}{line#grace } ;;
 		done) exit 0 ;;
 	esac
 done
-case $1 in
-	'' | *[!0-9]*) grace=50 ;;
-	*) grace=$1 ;;
+# Seconds with at most three decimals, else the default 5 (never a word sleep(1) would misread).
+case $grace in
+	'' | *[!0-9.]* | *.*.* | .* | *.) grace=5 ;;
 esac
 for g in $groups; do kill -TERM -"$g" 2>/dev/null; done
 if [ -n "$tmp" ] && [ -d "$tmp" ] && [ ! -h "$tmp" ] && [ -O "$tmp" ]; then
@@ -119,11 +126,12 @@ alive() {
 	tree=$left
 	[ -n "$groups$tree" ]
 }
-i=0
-while [ "$i" -lt "$grace" ] && alive; do
-	sleep 0.1
-	i=$((i + 1))
-done
+if [ "$grace" != 0 ]; then
+	sleep "$grace" &
+	timer=$!
+	while kill -0 "$timer" 2>/dev/null && alive; do sleep 0.1; done
+	kill -KILL "$timer" 2>/dev/null
+fi
 alive || exit 0
 for g in $groups; do kill -KILL -"$g" 2>/dev/null; done
 for p in $tree; do id "$p" && kill -KILL "$p" 2>/dev/null; done

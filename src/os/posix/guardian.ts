@@ -14,7 +14,10 @@ import {guardianScript} from './guardian-script.js';
  */
 
 /** A guardian for nothing: no process was spawned. */
-export const inertGuardian: Guardian = {pid: undefined, addTree() {}, setClient() {}, setTempDir() {}, dismiss() {}};
+export const inertGuardian: Guardian = {pid: undefined, addTree() {}, setClient() {}, setTempDir() {}, setGrace() {}, dismiss() {}};
+
+/** A grace for sleep(1): `0.500`, or `0` for none. */
+const seconds = (ms: number): string => (ms > 0 ? (ms / 1000).toFixed(3) : '0');
 
 /** A process or group id the guardian may signal: an integer above 1 (never kill(-1), never kill(0)). */
 export const isSignalableId = (id: number): boolean => Number.isSafeInteger(id) && id > 1;
@@ -39,7 +42,7 @@ export function isOwnTempDir(dir: string, parent: string = tmpdir()): boolean {
  * write), so what it was told survives a SIGKILL of mcp-launch right after.
  */
 export function startGuardian(killTimeoutMs: number): Guardian {
-	const child = spawn('/bin/sh', ['-c', guardianScript, 'mcp-launch-guardian', String(Math.ceil(killTimeoutMs / 100)), String(process.pid)], {
+	const child = spawn('/bin/sh', ['-c', guardianScript, 'mcp-launch-guardian', seconds(killTimeoutMs), String(process.pid)], {
 		detached: true,
 		stdio: ['pipe', 'ignore', 'ignore'],
 	});
@@ -76,6 +79,9 @@ export function startGuardian(killTimeoutMs: number): Guardian {
 			}
 
 			send(`tmp ${dir}`);
+		},
+		setGrace(ms) {
+			send(`grace ${seconds(ms)}`);
 		},
 		dismiss() {
 			send('done');

@@ -13,7 +13,7 @@ export function createPosixOs(name: OsName, evidence: PosixEvidence, seesListene
 		stopWords: {graceful: 'SIGTERM', kill: 'SIGKILL', tree: 'process group'},
 		findClient: (command, {cwd, env}) => findExecutable(command, {cwd, pathEnv: env.PATH}),
 		seesListeners,
-		spawnTree: options => spawnGroupTree(options, evidence),
+		spawnTree: options => spawnGroupTree(options, evidence, options.adopt),
 		spawnClient: (argv, options) => runClient(argv, options, evidence),
 		startGuardian,
 		listeners: port => evidence.portListeners(port),

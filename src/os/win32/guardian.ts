@@ -32,6 +32,7 @@ export function startWin32Guardian(): Guardian {
 			}
 		},
 		setClient() {},
+		setGrace() {}, // Each job ends at once when its helper's pipe closes: there is no grace to keep.
 		setTempDir(dir) {
 			if (!isOwnTempDirWin32(dir)) {
 				throw new Error(`refusing to hand the job helper \`${JSON.stringify(dir)}\`: not a private directory mcp-launch created`);
