@@ -7,6 +7,8 @@ import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
+import {type RestartPolicy, toRestartPolicy} from './front-door/restart-policy.js';
+import {checkFrontDoorUrl, toWatchPaths} from './front-door/front-door-options.js';
 
 /** One server of a launch. */
 export type ServerSpec = {
@@ -93,6 +95,28 @@ export type LaunchOptions = {
 	 * `process.platform`; a spec forces the macOS path on Linux with `'lsof'`.
 	 */
 	evidenceSource?: EvidenceSource;
+	/**
+	 * Files or directories (relative to `cwd`) to watch: when a file under one changes, the
+	 * server is restarted behind the front door, and the client keeps its session. `.git`,
+	 * `node_modules`, `__pycache__`, `.venv` and editors' swap files are ignored.
+	 *
+	 * With `watch` or `restart`, mcp-launch listens on each server's URL itself (the front
+	 * door, loopback only) and forwards to the current generation of the server, which gets a
+	 * fresh free port as `PORT` / `{port}` each time: the client's URL, session and event stream
+	 * stay the same across restarts, requests wait while a generation boots, and a crash is
+	 * answered as a JSON-RPC error that says why.
+	 *
+	 * @example
+	 * await launch({server: 'node server.js', port: 'auto', watch: ['src'], client: ['claude']});
+	 */
+	watch?: string | readonly string[];
+	/**
+	 * Restart a server that dies while the client runs, in Docker's words: `'no'` (default:
+	 * the death is reported, as without the front door), `'on-failure'` (a non-zero exit or a
+	 * signal: restarted with backoff from 100 ms, doubling, at most 5 times in a row) or
+	 * `'on-failure:N'` (at most N times). A generation that stayed up 10 s starts the count over.
+	 */
+	restart?: 'no' | 'on-failure' | `on-failure:${number}`;
 };
 
 export type ServerPlan = {
@@ -123,6 +147,11 @@ export type ResolvedOptions = {
 	onEvent: (event: LaunchEvent) => void;
 	onServerExit: 'warn' | 'exit';
 	evidenceSource: EvidenceSource | undefined;
+	/** --watch, as absolute paths (each existed when checked). */
+	watch: string[];
+	restart: RestartPolicy;
+	/** With --watch or --restart: the client talks to mcp-launch's front door. */
+	frontDoor: boolean;
 };
 
 const serverForm = 'the command that starts the MCP server, like --server "node server.js"';
@@ -191,6 +220,20 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');
 	}
 
+	const cwd = options.cwd ?? process.cwd();
+	const watch = toWatchPaths(options.watch, cwd);
+	const restart = toRestartPolicy(options.restart);
+	const frontDoor = watch.length > 0 || restart.kind !== 'no';
+	if (frontDoor) {
+		for (const server of servers) {
+			checkFrontDoorUrl(server.url.replaceAll('{port}', '1'), server.url);
+		}
+
+		if (options.reuse) {
+			throw new OptionError('--reuse', 'Expected `--reuse` without `--watch` or `--restart`: a server mcp-launch did not start cannot be restarted');
+		}
+	}
+
 	return {
 		servers,
 		client: [file, ...args],
@@ -202,7 +245,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		serverLog: options.serverLog,
 		reuse: options.reuse ?? false,
 		strict: options.strict ?? false,
-		cwd: options.cwd ?? process.cwd(),
+		cwd,
 		env: options.env ?? process.env,
 		signal: options.signal,
 		// Whatever logger it is, it never sees a URL password, a query value or a header value.
@@ -211,5 +254,8 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
 		evidenceSource: options.evidenceSource === undefined ? defaultEvidenceSource() : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof'] as const),
+		watch,
+		restart,
+		frontDoor,
 	};
 }

@@ -1,5 +1,5 @@
 import yargsParser from 'yargs-parser';
-import {defaults} from '../defaults.js';
+import {defaults, restartBackoff} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 
 /** One flag, declared once: yargs builds --help and its checks from it, and so does the fast path. */
@@ -32,6 +32,8 @@ export const launchFlags: FlagTable = {
 	strict: {type: 'boolean', describe: 'Fail (exit 125) instead of warning when the endpoint answers like a wrong URL (404, 3xx, 401, 403/421, 5xx)'},
 	'server-log': {type: 'string', requiresArg: true, describe: 'Also append everything the server prints to this file'},
 	insecure: {type: 'boolean', describe: 'Send --header values to an https endpoint whose certificate cannot be verified (default: probe it without them)'},
+	watch: {type: 'string', requiresArg: true, describe: 'Restart the server when a file under this path changes; the client keeps its URL and session (repeatable; .git and node_modules ignored)'},
+	restart: {type: 'string', requiresArg: true, describe: `Restart a server that dies: no, on-failure or on-failure:N (at most N in a row) [default: no; on-failure: ${restartBackoff.defaultMaxRestarts}]`},
 };
 
 /** What yargs (and so the fast path) is told about parsing: the same for every command. */

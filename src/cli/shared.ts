@@ -35,6 +35,8 @@ const forms: Record<string, string> = {
 	header: 'a header, like --header "Authorization: Bearer TOKEN"',
 	'on-server-exit': 'warn or exit, like --on-server-exit exit',
 	'server-log': 'a file, like --server-log server.log',
+	watch: 'a file or directory, like --watch src',
+	restart: 'no, on-failure or on-failure:N, like --restart on-failure:3',
 	'log-level': 'debug, info, warn, error or silent, like --log-level debug',
 	'log-format': 'pretty or json, like --log-format json',
 	format: 'text or json, like --format json',
@@ -119,7 +121,7 @@ export function single(value: unknown, flag: string): string | undefined {
 
 /**
  * The one rule for flags that take a value: given twice is a usage error (not "last wins"),
- * except the repeatable ones (--server, --url, --port, --name, --from, --header). Switches
+ * except the repeatable ones (--server, --url, --port, --name, --from, --header, --watch). Switches
  * (--reuse, --quiet) may be repeated, but take no value: `--reuse=banana` is an error.
  */
 export function checkSingles(parsed: Record<string, unknown>, flags: readonly string[], argv: readonly string[]): void {

@@ -162,7 +162,7 @@ function exitCode({lines, how}: Death): Omit<CrashCause, 'reason'> {
 		kind: 'exit-code',
 		cause: 'crash',
 		message: `the server ${how}${line ? `: ${line}` : ''}`,
-		fix: 'run the server command alone to see the whole error, fix it, then run mcp-launch again',
+		fix: 'run the server command alone to see the whole error, and fix it',
 		...(line ? {line} : {}),
 	};
 }
