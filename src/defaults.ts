@@ -64,8 +64,10 @@ export const frontDoor = {
 	maxBodyBytes: 16 * 1024 * 1024,
 	/** An initialize answer read whole (to map its session and advertise listChanged) is at most this big. */
 	maxInitAnswerBytes: 1024 * 1024,
-	/** Client sessions remembered (and replayed to each new generation); the least recently used goes first. */
+	/** Client sessions remembered; the least recently used goes first. */
 	maxSessions: 256,
+	/** Sessions replayed to a new generation before it takes traffic (the most recently used); the others on their next request. */
+	eagerReplays: 16,
 	/** A comment line on each client event stream this often, so an idle stream is never timed out. */
 	keepAliveMs: 15_000,
 } as const;

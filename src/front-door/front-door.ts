@@ -1,4 +1,5 @@
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
+import {frontDoor} from '../defaults.js';
 import {frontDoorTexts} from '../launch/messages.js';
 import type {Capabilities, Generation} from './generation.js';
 import type {Generations} from './generations.js';
@@ -63,9 +64,13 @@ export class FrontDoor {
 		this.generations = generations;
 	}
 
-	/** Before `gen` takes traffic: every client session initialized there. */
+	/**
+	 * Before `gen` takes traffic: the recent client sessions initialized there (bounded by
+	 * --timeout). Older ones are initialized there on their next request.
+	 */
 	async prepare(gen: Generation, signal: AbortSignal): Promise<void> {
-		await Promise.all(this.sessions.all().map(async session => this.sessions.bind(session, gen, signal).catch(() => {})));
+		const bound = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
+		await Promise.all(this.sessions.recent(frontDoor.eagerReplays).map(async session => this.sessions.bind(session, gen, bound).catch(() => {})));
 	}
 
 	/** `gen` serves now: the event streams attach to it and, after a restart, hear `list_changed`. */

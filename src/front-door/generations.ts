@@ -155,7 +155,7 @@ export class Generations {
 			await this.options.stop(booted.record);
 			if (!superseded() && booted.failure) {
 				this.booting = undefined;
-				this.failed(booted.failure, booted.exit ?? {code: undefined, signal: undefined}, 0, booted.report);
+				this.failed(booted.failure, booted.exit ?? {code: undefined, signal: undefined}, `${cause.why}: ${booted.report}`);
 			}
 
 			return;
@@ -207,8 +207,8 @@ export class Generations {
 	}
 
 	/** A generation failed to boot (its crash report is `report`). The one serving, if any, runs stale code: it goes too. */
-	private failed(failure: Failure, exit: ServerExit, upMs: number, report: string): void {
-		const decision = this.budget.afterEnding(exit, upMs);
+	private failed(failure: Failure, exit: ServerExit, report: string): void {
+		const decision = this.budget.afterEnding(exit, 0);
 		const next = this.next(decision);
 		const told = {message: `${failure.message}\n${next}`, ...(failure.data ? {data: failure.data} : {})};
 		if (this.current) {
@@ -218,7 +218,7 @@ export class Generations {
 
 		this.options.logger.error({server: this.options.server.name, exitCode: exit.code, signal: exit.signal}, texts.bootFailed(report, next));
 		if (decision.restart) {
-			this.retry(decision, `${this.options.server.label} failed to start (${texts.restartCount(decision.attempt, decision.of)})`);
+			this.retry(decision, `${this.options.server.label} crashed on boot (${texts.restartCount(decision.attempt, decision.of)})`);
 		} else {
 			this.goDown(told, exit);
 		}

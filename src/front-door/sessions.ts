@@ -61,8 +61,9 @@ export class Sessions {
 		this.byId.delete(id);
 	}
 
-	all(): Session[] {
-		return [...this.byId.values()];
+	/** The `count` most recently used sessions. */
+	recent(count: number): Session[] {
+		return [...this.byId.values()].slice(-count);
 	}
 
 	/**

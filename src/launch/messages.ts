@@ -1,3 +1,4 @@
+import {constants} from 'node:os';
 import {formatDuration} from '../duration.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
@@ -14,6 +15,12 @@ export function describeExit(exit: ServerExit): string {
 	}
 
 	return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** 128+N from the server's shell: its command died of signal N. */
+function shellSignal(exit: ServerExit): string {
+	const name = exit.code !== undefined && exit.code > 128 ? Object.entries(constants.signals).find(([, number]) => number === exit.code! - 128)?.[0] : undefined;
+	return name ? ` (its command was killed by ${name})` : '';
 }
 
 /** `ready …` alone, `server "api" ready …` among several. */
@@ -47,7 +54,7 @@ export const messages = {
 export const frontDoorTexts = {
 	restarted: (record: ServerRecord, why: string, ms: number) => `${why}: ${record.label} restarted in ${formatDuration(ms)}`,
 	changed: (files: readonly string[]) => `${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ''} changed`,
-	died: (exit: ServerExit, last: readonly string[]) => `${describeExit(exit)}${last.length > 0 ? ` (last stderr: ${last.join(' | ')})` : ''}`,
+	died: (exit: ServerExit, last: readonly string[]) => `${describeExit(exit)}${shellSignal(exit)}${last.length > 0 ? ` (last stderr: ${last.join(' | ')})` : ''}`,
 	restartCount: (attempt: number, of: number) => `restart ${attempt} of ${of}`,
 	/** After a death or a failed boot: what happens next, for the log and for the requests that fail meanwhile. */
 	next: (next: {restartInMs?: number; attempt?: number; of?: number; watching?: readonly string[]; exhausted?: number; cleanExit?: boolean}) => {
