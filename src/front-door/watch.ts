@@ -64,7 +64,8 @@ export function watchPaths(paths: readonly string[], options: WatchOptions): Wat
 	};
 
 	const watchDirectory = (directory: string, only?: string) => {
-		if (closed || watchers.has(directory) || isIgnored(directory)) {
+		const key = only ?? directory;
+		if (closed || watchers.has(key) || isIgnored(directory)) {
 			return;
 		}
 
@@ -91,9 +92,9 @@ export function watchPaths(paths: readonly string[], options: WatchOptions): Wat
 
 		watcher.on('error', () => {
 			watcher.close(); // The directory was removed.
-			watchers.delete(directory);
+			watchers.delete(key);
 		});
-		watchers.set(directory, watcher);
+		watchers.set(key, watcher);
 	};
 
 	const walk = (directory: string) => {
