@@ -67,7 +67,8 @@ export class Generations {
 	}
 
 	/** The serving generation; held (until `deadline`) while one boots. Rejects with a FailureError when none will. */
-	async acquire(deadline: number): Promise<Generation> {
+	async acquire(deadline: number, what = 'a request'): Promise<Generation> {
+		let told = false;
 		for (;;) {
 			if (this.current && !this.current.gone) {
 				return this.current;
@@ -80,6 +81,11 @@ export class Generations {
 			const left = deadline - performance.now();
 			if (left <= 0) {
 				throw new FailureError(texts.notReady(this.options.timeoutMs));
+			}
+
+			if (!told) {
+				told = true;
+				this.options.logger.debug({server: this.options.server.name}, texts.held(this.options.server, what));
 			}
 
 			// eslint-disable-next-line no-await-in-loop

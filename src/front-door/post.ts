@@ -48,7 +48,7 @@ export async function handlePost(req: IncomingMessage, res: ServerResponse, cont
 	let lostOnce = false;
 	for (;;) {
 		// eslint-disable-next-line no-await-in-loop
-		const step = await onCurrent(context, session, deadline, async (gen, upstreamId) => exchange({req, res, raw, body, gen, upstreamId, session, initialize, context}));
+		const step = await onCurrent(context, session, deadline, body.method ?? 'a POST', async (gen, upstreamId) => exchange({req, res, raw, body, gen, upstreamId, session, initialize, context}));
 		if ('failure' in step) {
 			answerError(res, body, step.failure);
 			return;
@@ -78,10 +78,10 @@ type Step = {outcome: Outcome | 'again'; gen: Generation} | {failure: Failure};
  * comes back as 'again' (the caller tries the next generation); what cannot be answered comes
  * back as the failure to answer with.
  */
-async function onCurrent(context: PostContext, session: Session | undefined, deadline: number, attempt: (gen: Generation, upstreamId: string | undefined) => Promise<Outcome>): Promise<Step> {
+async function onCurrent(context: PostContext, session: Session | undefined, deadline: number, what: string, attempt: (gen: Generation, upstreamId: string | undefined) => Promise<Outcome>): Promise<Step> {
 	let gen: Generation;
 	try {
-		gen = await context.generations.acquire(deadline);
+		gen = await context.generations.acquire(deadline, what);
 	} catch (error) {
 		return {failure: failureOf(error)};
 	}

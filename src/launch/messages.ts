@@ -66,6 +66,7 @@ export const frontDoorTexts = {
 		const until = next.watching ? `until a change under ${next.watching.join(', ')} starts it cleanly` : 'for the rest of the session';
 		return `${why === '' ? '' : `not restarted: ${why}; `}requests get this error ${until}`;
 	},
+	held: (record: ServerRecord, what: string) => `${what} waits: no ${record.label} serves yet (it is starting)`,
 	diedWhileServing: (record: ServerRecord, died: string, next: string) => `${record.label} ${died}; ${next}`,
 	bootFailed: (report: string, next: string) => `${report}\n${next}`,
 	failure: (text: string, data: Record<string, unknown>) => ({message: `mcp-launch: ${text}`, data}),
