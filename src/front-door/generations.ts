@@ -48,9 +48,11 @@ export class Generations {
 	private current: Generation | undefined;
 	private down: Failure | undefined;
 	private count = 0;
-	private booting: {n: number; abort: AbortController; done: Promise<void>} | undefined;
+	private booting: {n: number; abort: AbortController} | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
 	private readonly retiring = new Map<Generation, Promise<void>>();
+	/** Every boot run and every teardown under way: close() waits for all of them, so nothing outlives it. */
+	private readonly pending = new Set<Promise<void>>();
 	private readonly listeners = new Set<() => void>();
 	private readonly budget: RestartBudget;
 	private closed = false;
@@ -115,7 +117,7 @@ export class Generations {
 		clearTimeout(this.retryTimer);
 		this.booting?.abort.abort();
 		this.down = texts.closing;
-		const stops = [...this.retiring.values(), this.booting?.done];
+		const stops = [...this.pending];
 		if (this.current) {
 			stops.push(this.retire(this.current, true));
 		}
@@ -145,12 +147,12 @@ export class Generations {
 		this.booting?.abort.abort(); // Superseded: that run stops its own generation.
 		const n = ++this.count;
 		const abort = new AbortController();
+		this.booting = {n, abort};
 		this.down = undefined; // Requests wait for this one instead of failing.
 		this.changed();
-		const done = this.runBoot(n, abort.signal, cause).catch((error: unknown) => {
+		void this.track(this.runBoot(n, abort.signal, cause).catch((error: unknown) => {
 			this.options.logger.error({server: this.options.server.name, error: String(error)}, `internal error while restarting ${this.options.server.label}: ${String(error)}`);
-		});
-		this.booting = {n, abort, done};
+		}));
 	}
 
 	private async runBoot(n: number, signal: AbortSignal, cause: Cause): Promise<void> {
@@ -202,7 +204,7 @@ export class Generations {
 			const next = this.next(decision);
 			const failure = texts.failure(`the server ${died}; ${next}`, data);
 			gen.markGone(failure);
-			void this.options.stop(gen.record); // What is left of its group.
+			void this.track(this.options.stop(gen.record)); // What is left of its group.
 			if (decision.restart) {
 				this.retry(decision, `${this.options.server.label} ${died} (${texts.restartCount(decision.attempt, decision.of)})`);
 			} else {
@@ -278,7 +280,16 @@ export class Generations {
 		})();
 		this.retiring.set(gen, stopping);
 		void stopping.finally(() => this.retiring.delete(gen));
-		return stopping;
+		return this.track(stopping);
+	}
+
+	private async track(promise: Promise<void>): Promise<void> {
+		this.pending.add(promise);
+		try {
+			await promise;
+		} finally {
+			this.pending.delete(promise);
+		}
 	}
 
 	private changed(): void {
