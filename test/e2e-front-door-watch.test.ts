@@ -63,7 +63,7 @@ test('a broken edit: calls fail fast with the crash in the error (exit code, las
 	const ms = performance.now() - started;
 	assert.ok(error, 'the call fails');
 	assert.ok(ms < 10_000, `it fails at once, not after --timeout (20 s): ${Math.round(ms)} ms`);
-	assert.match(error.message, /exited with code 1/);
+	assert.match(error.message, /src\/tools\.json changed: server exited with code 1 before/, 'what caused the restart, and how it ended');
 	assert.match(error.message, /SyntaxError/, 'the crash is in the error');
 	assert.equal(error.data?.exitCode, 1);
 	assert.ok((error.data?.stderr as string[]).some(line => /SyntaxError/.test(line)), `the last stderr lines are in the data: ${JSON.stringify(error.data)}`);

@@ -115,12 +115,12 @@ async function bootGeneration(record: ServerRecord, records: readonly ServerReco
 	}
 }
 
-/** A failed boot as the client's requests read it: the report, and its evidence (the last lines). */
+/** A failed boot as the client's requests read it: the report, and its evidence (the last lines); generations.ts says what caused it and what comes next. */
 function failureOf(error: LaunchError, secrets: readonly string[]): Failure {
 	const details = error.details as Record<string, unknown>;
 	const last = (name: string) => (Array.isArray(details[name]) ? (details[name] as string[]).slice(-15).map(line => redactText(line, secrets)) : undefined);
 	return {
-		message: `mcp-launch: ${redactText(error.message, secrets)}`,
+		message: redactText(error.message, secrets),
 		data: {code: error.code, exitCode: details.exitCode, signal: details.signal, crashCause: details.crashCause, stderr: last('stderr'), stdout: last('stdout')},
 	};
 }

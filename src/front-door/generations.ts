@@ -163,7 +163,7 @@ export class Generations {
 			await this.options.stop(booted.record);
 			if (!superseded() && booted.failure) {
 				this.booting = undefined;
-				this.failed(booted.failure, booted.exit ?? {code: undefined, signal: undefined}, `${cause.why}: ${booted.report}`);
+				this.failed(booted.failure, booted.exit ?? {code: undefined, signal: undefined}, booted.report, cause.why);
 			}
 
 			return;
@@ -215,16 +215,16 @@ export class Generations {
 	}
 
 	/** A generation failed to boot (its crash report is `report`). The one serving, if any, runs stale code: it goes too. */
-	private failed(failure: Failure, exit: ServerExit, report: string): void {
+	private failed(failure: Failure, exit: ServerExit, report: string, why: string): void {
 		const decision = this.budget.afterEnding(exit, 0);
 		const next = this.next(decision);
-		const told = {message: `${failure.message}\n${next}`, ...(failure.data ? {data: failure.data} : {})};
+		const told = {message: `mcp-launch: ${why}: ${failure.message}\n${next}`, ...(failure.data ? {data: failure.data} : {})};
 		if (this.current) {
 			void this.retire(this.current);
 			this.current = undefined;
 		}
 
-		this.options.logger.error({server: this.options.server.name, exitCode: exit.code, signal: exit.signal}, texts.bootFailed(report, next));
+		this.options.logger.error({server: this.options.server.name, exitCode: exit.code, signal: exit.signal}, texts.bootFailed(`${why}: ${report}`, next));
 		if (decision.restart) {
 			this.retry(decision, `${this.options.server.label} crashed on boot (${texts.restartCount(decision.attempt, decision.of)})`);
 		} else {
