@@ -42,6 +42,30 @@ test('--restart on-failure: the server dies mid-session; a call made while the n
 	assert.deepEqual(session.errors.map(error => error.message), [], 'no transport error on the client');
 });
 
+test('a held request whose client went away is dropped, never sent to the next generation', T, async t => {
+	const door = await openDoor(t, {flags: ['--restart', 'on-failure', '--log-level', 'debug'], serverArgs: ['--hold-boot', '{dir}/boot'], files: ['boot'], tools: ['alpha']});
+	const session = await connect(t, door.url);
+	const first = await generationListening(door, 1);
+	rmSync(path.join(door.dir, 'boot'));
+	process.kill(first, 'SIGKILL');
+	await waitFor(() => door.reported().length === 2, {timeoutMs: 30_000, what: 'the next generation to start'});
+	const abort = new AbortController();
+	const held = fetch(door.url, {
+		method: 'POST',
+		signal: abort.signal,
+		headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session.transport.sessionId!, 'mcp-protocol-version': session.transport.protocolVersion!},
+		body: JSON.stringify({jsonrpc: '2.0', id: 99, method: 'tools/call', params: {name: 'alpha', arguments: {}}}),
+	}).catch(() => 'aborted');
+	await door.run.waitStderr(/tools\/call waits: no server serves yet/, 10_000);
+	abort.abort();
+	assert.equal(await held, 'aborted');
+	writeFileSync(path.join(door.dir, 'boot'), '');
+	const second = await generationListening(door, 2);
+	assert.equal(pidOf(await call(session, 'whoami')), second);
+	const calls = door.events().filter(event => event.event === 'call').map(event => `${event.name} ${event.pid}`);
+	assert.deepEqual(calls, [`whoami ${second}`], 'the abandoned call never reached the new generation');
+});
+
 test('in flight when the server dies: the call gets a JSON-RPC error at once, carrying the death (event-stream answer and JSON answer)', T, async t => {
 	for (const json of [false, true]) {
 		// eslint-disable-next-line no-await-in-loop

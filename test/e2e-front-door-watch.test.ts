@@ -3,7 +3,7 @@
 // Server: test/fixtures/watch-server.js (stateful, its own session ids, tools read from src/tools.json).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {isAlive, waitGone} from './helpers/proc.js';
 import {call, connect, generationListening, openDoor, pidOf, writeTools} from './helpers/front-door.js';
@@ -15,6 +15,11 @@ const T = {timeout: 120_000};
 
 test('one SDK client session through three --watch restarts: each call answered by the new generation, same session id, tools/list_changed each time, the new tools seen', T, async t => {
 	const door = await openDoor(t, {flags: ['--watch', '{src}'], tools: ['alpha']});
+	const given = await waitFor(() => door.client(), {timeoutMs: 10_000, what: 'the client\'s report'});
+	assert.equal(given.url, door.url, '{url} names the front door');
+	assert.equal(given.env.MCP_SERVER_URL, door.url, 'so does MCP_SERVER_URL');
+	const config = JSON.parse(readFileSync(given.argv.at(-1)!, 'utf8')) as {mcpServers: Record<string, {url: string}>};
+	assert.deepEqual(Object.values(config.mcpServers).map(server => server.url), [door.url], 'and {mcp-config}');
 	const session = await connect(t, door.url);
 	const sessionId = session.transport.sessionId;
 	assert.ok(sessionId, 'the front door gives the client a session id (the server is stateful)');

@@ -45,10 +45,15 @@ export async function handlePost(req: IncomingMessage, res: ServerResponse, cont
 	}
 
 	const deadline = performance.now() + context.timeoutMs;
+	// A client that went away while its request was held: the request is dropped, never sent.
+	let clientGone = false;
+	res.once('close', () => {
+		clientGone = !res.writableFinished;
+	});
 	let lostOnce = false;
 	for (;;) {
 		// eslint-disable-next-line no-await-in-loop
-		const step = await onCurrent(context, session, deadline, body.method ?? 'a POST', async (gen, upstreamId) => exchange({req, res, raw, body, gen, upstreamId, session, initialize, context}));
+		const step = await onCurrent(context, session, deadline, body.method ?? 'a POST', async (gen, upstreamId) => (clientGone ? 'done' : exchange({req, res, raw, body, gen, upstreamId, session, initialize, context})));
 		if ('failure' in step) {
 			answerError(res, body, step.failure);
 			return;

@@ -11,7 +11,7 @@ import {LoggingMessageNotificationSchema, ToolListChangedNotificationSchema} fro
 import {CLIENT_FIXTURE, FIXTURES, type CliRun, startCli} from './cli.js';
 import {matrixEnv, tempDir, watchTree} from './matrix.js';
 import {freePort} from './net.js';
-import {readJsonLines, type ReportEvent} from './report.js';
+import {type ClientReport, readClientReport, readJsonLines, type ReportEvent} from './report.js';
 import type {ProcInfo} from './soak-procs.js';
 import {waitFor} from './wait.js';
 
@@ -31,6 +31,8 @@ export interface Door {
 	go: string;
 	tree(): ProcInfo[];
 	events(): ReportEvent[];
+	/** What the client command was given (its {url}, MCP_SERVER_URL, and the {mcp-config} path as its last argument). */
+	client(): ClientReport | undefined;
 	/** The pid of each generation that listened, in order. */
 	listened(): number[];
 	/** Every process the fixture reported (each generation's node), with its group. */
@@ -64,7 +66,7 @@ export async function openDoor(t: TestContext, options: DoorOptions): Promise<Do
 	const fill = (arg: string) => arg.replaceAll('{dir}', dir).replaceAll('{src}', src);
 	const serverArgs = (options.serverArgs ?? []).map(fill);
 	const server = ['node', WATCH_SERVER, '--tools', tools, '--report', report, ...serverArgs].join(' ');
-	const run = startCli(['-p', String(port), ...options.flags.map(fill), '-s', server, '--', process.execPath, CLIENT_FIXTURE, '--no-connect', '--until-file', go], {
+	const run = startCli(['-p', String(port), ...options.flags.map(fill), '-s', server, '--', process.execPath, CLIENT_FIXTURE, '--no-connect', '--until-file', go, '--report', path.join(dir, 'client.json'), '--url', '{url}', '{mcp-config}'], {
 		cwd: dir,
 		env: matrixEnv(),
 		timeoutMs: 120_000,
@@ -84,6 +86,7 @@ export async function openDoor(t: TestContext, options: DoorOptions): Promise<Do
 		go,
 		tree: watched.tree,
 		events,
+		client: () => readClientReport(path.join(dir, 'client.json')),
 		listened: () => events().filter(event => event.event === 'listening').map(event => event.pid),
 		reported: () => events().filter(event => event.event === 'start').map(event => ({pid: event.pid, pgid: event.pgid!})),
 	};
