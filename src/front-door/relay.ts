@@ -64,14 +64,14 @@ export async function relayAnswer(upstream: IncomingMessage, res: ServerResponse
 	}
 
 	res.writeHead(status, {...clientHeaders(upstream, options.sessionId), ...streamHeaders});
-	// The head goes out with the first event (one packet, as the server sent them), or on its own
-	// if no event came with it.
-	let head: NodeJS.Immediate | undefined = setImmediate(() => res.flushHeaders());
+	// The head goes out with the first event (one write instead of two: a server's head and first
+	// event usually come a moment apart), or on its own if no event comes within 50 ms (a slow tool).
+	let head: NodeJS.Timeout | undefined = setTimeout(() => res.flushHeaders(), 50);
 	const unanswered = new Set<JsonRpcId>(options.body.ids);
 	const events = new SseEvents();
 	const complete = await new Promise<boolean>(resolve => {
 		upstream.on('data', (chunk: Buffer) => {
-			clearImmediate(head);
+			clearTimeout(head);
 			head = undefined;
 			for (const event of events.push(chunk)) {
 				if (unanswered.size > 0) {
@@ -88,7 +88,7 @@ export async function relayAnswer(upstream: IncomingMessage, res: ServerResponse
 		upstream.once('error', () => resolve(false));
 		upstream.once('close', () => resolve(upstream.complete));
 	});
-	clearImmediate(head);
+	clearTimeout(head);
 	if (!complete && unanswered.size > 0 && !res.destroyed) {
 		const failure = await options.failure();
 		for (const id of unanswered) {
