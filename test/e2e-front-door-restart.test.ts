@@ -6,9 +6,11 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {show} from './helpers/cli.js';
+import {CLIENT_FIXTURE, FIXTURES, show, startCli} from './helpers/cli.js';
 import {call, connect, generationListening, openDoor, pidOf} from './helpers/front-door.js';
-import {assertTreeGone} from './helpers/matrix.js';
+import {assertTreeGone, matrixEnv, tempDir, watchTree} from './helpers/matrix.js';
+import {freePort} from './helpers/net.js';
+import {readClientReport} from './helpers/report.js';
 import {isAlive, waitGone} from './helpers/proc.js';
 import {waitFor} from './helpers/wait.js';
 
@@ -131,6 +133,20 @@ test('SIGKILL of mcp-launch: no generation is left (one draining, one serving, o
 	await door.run.exited;
 	await waitGone(generations.map(({pid}) => pid), 15_000);
 	await assertTreeGone(door.tree(), generations.map(({pid}) => pid));
+});
+
+test('a server that accepts only Host: localhost (like Playwright MCP) is sent that Host through the front door', T, async t => {
+	const dir = tempDir(t, 'mcp-launch-door-host-');
+	const port = await freePort();
+	const report = path.join(dir, 'client.json');
+	const run = startCli(['-p', String(port), '--restart', 'on-failure', '-s', `node ${path.join(FIXTURES, 'host-check-server.js')} --port {port}`, '--', process.execPath, CLIENT_FIXTURE, '--report', report], {cwd: dir, env: matrixEnv(), timeoutMs: 60_000});
+	watchTree(t, run);
+	const result = await run.exited;
+	assert.equal(result.code, 0, show(result));
+	const client = readClientReport(report);
+	assert.equal(client?.url, `http://127.0.0.1:${port}/mcp`, 'the client talks to the front door on 127.0.0.1');
+	assert.deepEqual(client?.tools, ['echo'], `and reaches the server through it\n${show(result)}`);
+	assert.match(result.stderr, /it accepts localhost:\d+/, 'the gate found the Host the server accepts');
 });
 
 test('the front door refuses a page that is not local (403, as the spec asks of servers) and serves a local one', T, async t => {
