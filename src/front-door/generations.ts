@@ -6,6 +6,7 @@ import type {ServerExit} from '../server/spawn-server.js';
 import {Generation} from './generation.js';
 import {type Failure, FailureError} from './json-rpc.js';
 import {RestartBudget, type RestartDecision, type RestartPolicy} from './restart-policy.js';
+import {Retiring} from './retiring.js';
 
 /** What starting a generation gave: gated and ready, or why not (the crash report is already written). */
 export type Booted = {record: ServerRecord; failure?: undefined} | {record: ServerRecord; failure: Failure; exit: ServerExit | undefined; report: string};
@@ -50,15 +51,15 @@ export class Generations {
 	private count = 0;
 	private booting: {n: number; abort: AbortController} | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
-	private readonly retiring = new Map<Generation, Promise<void>>();
-	/** Every boot run and every teardown under way: close() waits for all of them, so nothing outlives it. */
-	private readonly pending = new Set<Promise<void>>();
+	/** Replaced and dead generations being stopped, and the boot runs: close() waits for all of them. */
+	private readonly retiring: Retiring;
 	private readonly listeners = new Set<() => void>();
 	private readonly budget: RestartBudget;
 	private closed = false;
 
 	constructor(private readonly options: GenerationsOptions) {
 		this.budget = new RestartBudget(options.policy);
+		this.retiring = new Retiring(options.stop, options.timeoutMs);
 	}
 
 	/** Generation 1, started and gated by the launch itself. */
@@ -117,18 +118,13 @@ export class Generations {
 		clearTimeout(this.retryTimer);
 		this.booting?.abort.abort();
 		this.down = texts.closing;
-		const stops = [...this.pending];
 		if (this.current) {
-			stops.push(this.retire(this.current, true));
-		}
-
-		for (const gen of this.retiring.keys()) {
-			gen.markGone(texts.closing);
+			void this.retiring.retire(this.current, true);
 		}
 
 		this.current = undefined;
 		this.changed();
-		await Promise.all(stops);
+		await this.retiring.settled();
 	}
 
 	private serve(gen: Generation, first: boolean): void {
@@ -139,7 +135,7 @@ export class Generations {
 		this.changed();
 		this.options.swapped(gen, first);
 		if (old) {
-			void this.retire(old);
+			void this.retiring.retire(old);
 		}
 	}
 
@@ -150,7 +146,7 @@ export class Generations {
 		this.booting = {n, abort};
 		this.down = undefined; // Requests wait for this one instead of failing.
 		this.changed();
-		void this.track(this.runBoot(n, abort.signal, cause).catch((error: unknown) => {
+		void this.retiring.track(this.runBoot(n, abort.signal, cause).catch((error: unknown) => {
 			this.options.logger.error({server: this.options.server.name, error: String(error)}, `internal error while restarting ${this.options.server.label}: ${String(error)}`);
 		}));
 	}
@@ -201,10 +197,10 @@ export class Generations {
 
 			this.current = undefined;
 			const decision = this.budget.afterEnding(exit, performance.now() - gen.readyAt);
-			const next = this.next(decision);
+			const next = texts.next(decision, this.options.watching);
 			const failure = texts.failure(`the server ${died}; ${next}`, data);
 			gen.markGone(failure);
-			void this.track(this.options.stop(gen.record)); // What is left of its group.
+			void this.retiring.track(this.options.stop(gen.record)); // What is left of its group.
 			if (decision.restart) {
 				this.retry(decision, `${this.options.server.label} ${died} (${texts.restartCount(decision.attempt, decision.of)})`);
 			} else {
@@ -217,10 +213,10 @@ export class Generations {
 	/** A generation failed to boot (its crash report is `report`). The one serving, if any, runs stale code: it goes too. */
 	private failed(failure: Failure, exit: ServerExit, report: string, why: string): void {
 		const decision = this.budget.afterEnding(exit, 0);
-		const next = this.next(decision);
+		const next = texts.next(decision, this.options.watching);
 		const told = {message: `mcp-launch: ${why}: ${failure.message}\n${next}`, ...(failure.data ? {data: failure.data} : {})};
 		if (this.current) {
-			void this.retire(this.current);
+			void this.retiring.retire(this.current);
 			this.current = undefined;
 		}
 
@@ -242,53 +238,6 @@ export class Generations {
 		this.changed();
 		if (!this.options.watching) {
 			this.options.onGiveUp(exit);
-		}
-	}
-
-	private next(decision: RestartDecision): string {
-		if (decision.restart) {
-			return texts.next({restartInMs: decision.delayMs, attempt: decision.attempt, of: decision.of});
-		}
-
-		return texts.next({
-			...(this.options.watching ? {watching: this.options.watching} : {}),
-			...(decision.why === 'exhausted' ? {exhausted: decision.of} : {}),
-			cleanExit: decision.why === 'clean-exit',
-		});
-	}
-
-	/** Let `gen` finish its requests in flight (at most --timeout), then stop it; at once when `now`. */
-	private retire(gen: Generation, now = false): Promise<void> {
-		const already = this.retiring.get(gen);
-		if (already) {
-			return already;
-		}
-
-		const stopping = (async () => {
-			if (!now) {
-				await new Promise<void>(resolve => {
-					const timer = setTimeout(resolve, this.options.timeoutMs);
-					gen.whenIdle(() => {
-						clearTimeout(timer);
-						resolve();
-					});
-				});
-			}
-
-			gen.markGone(now ? texts.closing : texts.replaced(this.options.timeoutMs));
-			await this.options.stop(gen.record);
-		})();
-		this.retiring.set(gen, stopping);
-		void stopping.finally(() => this.retiring.delete(gen));
-		return this.track(stopping);
-	}
-
-	private async track(promise: Promise<void>): Promise<void> {
-		this.pending.add(promise);
-		try {
-			await promise;
-		} finally {
-			this.pending.delete(promise);
 		}
 	}
 

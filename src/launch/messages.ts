@@ -2,6 +2,7 @@ import {constants} from 'node:os';
 import {formatDuration} from '../duration.js';
 import {describeReady} from '../readiness/describe-ready.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
+import type {RestartDecision} from '../front-door/restart-policy.js';
 import type {ServerExit} from '../server/spawn-server.js';
 import type {ServerRecord} from './server-record.js';
 
@@ -57,13 +58,13 @@ export const frontDoorTexts = {
 	died: (exit: ServerExit, last: readonly string[]) => `${describeExit(exit)}${shellSignal(exit)}${last.length > 0 ? ` (last stderr: ${last.join(' | ')})` : ''}`,
 	restartCount: (attempt: number, of: number) => `restart ${attempt} of ${of}`,
 	/** After a death or a failed boot: what happens next, for the log and for the requests that fail meanwhile. */
-	next: (next: {restartInMs?: number; attempt?: number; of?: number; watching?: readonly string[]; exhausted?: number; cleanExit?: boolean}) => {
-		if (next.restartInMs !== undefined) {
-			return `mcp-launch restarts it in ${formatDuration(next.restartInMs)} (--restart on-failure, restart ${next.attempt} of ${next.of})`;
+	next: (decision: RestartDecision, watching: readonly string[] | undefined) => {
+		if (decision.restart) {
+			return `mcp-launch restarts it in ${formatDuration(decision.delayMs)} (--restart on-failure, restart ${decision.attempt} of ${decision.of})`;
 		}
 
-		const why = next.exhausted === undefined ? (next.cleanExit ? 'it exited cleanly (--restart on-failure restarts only a failure)' : '') : `${next.exhausted} restarts in a row failed (--restart on-failure:${next.exhausted})`;
-		const until = next.watching ? `until a change under ${next.watching.join(', ')} starts it cleanly` : 'for the rest of the session';
+		const why = decision.why === 'exhausted' ? `${decision.of} restarts in a row failed (--restart on-failure:${decision.of})` : (decision.why === 'clean-exit' ? 'it exited cleanly (--restart on-failure restarts only a failure)' : '');
+		const until = watching ? `until a change under ${watching.join(', ')} starts it cleanly` : 'for the rest of the session';
 		return `${why === '' ? '' : `not restarted: ${why}; `}requests get this error ${until}`;
 	},
 	held: (record: ServerRecord, what: string) => `${what} waits: no ${record.label} serves yet (it is starting)`,
