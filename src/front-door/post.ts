@@ -1,4 +1,4 @@
-import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {ClientRequest, IncomingMessage, ServerResponse} from 'node:http';
 import {bounds, frontDoor} from '../defaults.js';
 import type {Generation} from './generation.js';
 import type {Generations} from './generations.js';
@@ -86,14 +86,15 @@ type Step = {outcome: Outcome | 'again'; gen: Generation} | {failure: Failure};
 async function onCurrent(context: PostContext, session: Session | undefined, deadline: number, what: string, attempt: (gen: Generation, upstreamId: string | undefined) => Promise<Outcome>): Promise<Step> {
 	let gen: Generation;
 	try {
-		gen = await context.generations.acquire(deadline, what);
+		gen = context.generations.serving() ?? await context.generations.acquire(deadline, what); // No await on the common path.
 	} catch (error) {
 		return {failure: failureOf(error)};
 	}
 
 	let outcome: Outcome;
 	try {
-		const upstreamId = session ? await context.sessions.bind(session, gen, {deadline}) : undefined;
+		const bound = session?.binding?.gen === gen ? session.binding.id : undefined;
+		const upstreamId = session && bound === undefined ? await context.sessions.bind(session, gen, {deadline}) : bound;
 		outcome = await attempt(gen, upstreamId);
 	} catch (error) {
 		if (error instanceof FailureError) {
@@ -117,19 +118,21 @@ type Exchange = {req: IncomingMessage; res: ServerResponse; raw: Buffer; body: P
 
 /** One try on one generation, counted in its requests in flight (its death answers this one at once). */
 async function exchange({req, res, raw, body, gen, upstreamId, session, initialize, context}: Exchange): Promise<Outcome> {
-	const controller = new AbortController();
+	let outgoing: ClientRequest | undefined;
 	let failedWith: Failure | undefined;
+	const abort = () => outgoing?.destroy();
 	const done = gen.track(failure => {
 		failedWith = failure;
-		controller.abort();
+		abort();
 	});
-	const onClientGone = () => controller.abort();
-	res.once('close', onClientGone);
+	res.once('close', abort);
 	const failure = async () => failedWith ?? (await gen.goneWithin(bounds.drainMs * 2)) ?? frontDoorTexts.brokeOff(gen.url);
 	try {
 		let upstream: IncomingMessage;
 		try {
-			upstream = await sendUpstream(gen, {method: 'POST', headers: forwardHeaders(req.headers, gen, upstreamId), body: raw, signal: controller.signal});
+			upstream = await sendUpstream(gen, {method: 'POST', headers: forwardHeaders(req.headers, gen, upstreamId), body: raw, hold: request => {
+				outgoing = request;
+			}});
 		} catch (error) {
 			if (error instanceof Refused && !failedWith) {
 				return 'refused';
@@ -152,7 +155,7 @@ async function exchange({req, res, raw, body, gen, upstreamId, session, initiali
 
 		return 'done';
 	} finally {
-		res.off('close', onClientGone);
+		res.off('close', abort);
 		done();
 	}
 }

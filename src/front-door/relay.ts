@@ -99,8 +99,14 @@ export async function relayAnswer(upstream: IncomingMessage, res: ServerResponse
 	res.end();
 }
 
+/**
+ * An event that answers one of the requests takes its id off the list. An event larger than
+ * 64 KiB is not parsed (a large tool result would cost milliseconds): it counts as no answer, so
+ * a stream that breaks right after it gets one error too many (a client ignores an answer to an
+ * id it no longer waits for), never one too few.
+ */
 function noteAnswered(event: string, unanswered: Set<JsonRpcId>): void {
-	const data = eventData(event);
+	const data = event.length > 65_536 ? undefined : eventData(event);
 	if (data === undefined) {
 		return;
 	}

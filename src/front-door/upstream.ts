@@ -1,4 +1,4 @@
-import http, {type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
+import http, {type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders} from 'node:http';
 
 /**
  * One request from the front door to a generation, over a keep-alive agent of its own.
@@ -53,7 +53,14 @@ export function backwardHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeade
 	return out;
 }
 
-export type UpstreamRequest = {method: string; headers: OutgoingHttpHeaders; body?: Buffer | undefined; signal?: AbortSignal | undefined};
+export type UpstreamRequest = {
+	method: string;
+	headers: OutgoingHttpHeaders;
+	body?: Buffer | undefined;
+	signal?: AbortSignal | undefined;
+	/** Given the request as it is made: the hot path destroys it directly (cheaper than an AbortSignal per request). */
+	hold?: (request: ClientRequest) => void;
+};
 
 /** Send one request; resolves with the response head. Rejects with {@link Refused} when nothing listened. */
 export function sendUpstream(target: Target, request: UpstreamRequest): Promise<IncomingMessage> {
@@ -69,6 +76,7 @@ export function sendUpstream(target: Target, request: UpstreamRequest): Promise<
 			agent: target.agent,
 			...(request.signal ? {signal: request.signal} : {}),
 		});
+		request.hold?.(outgoing);
 		outgoing.once('response', resolve);
 		outgoing.once('error', (error: NodeJS.ErrnoException) => {
 			reject(error.code === 'ECONNREFUSED' ? new Refused(error.message) : error);

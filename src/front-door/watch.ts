@@ -41,7 +41,8 @@ export function watchPaths(paths: readonly string[], options: WatchOptions): Wat
 
 	const flush = () => {
 		quiet = undefined;
-		const files = [...changed];
+		// Files that still exist first: a temporary file an editor renamed over the real one is noise.
+		const files = [...changed].sort((a, b) => Number(exists(b)) - Number(exists(a)));
 		changed.clear();
 		if (!closed && files.length > 0) {
 			options.onChange(files);
@@ -134,6 +135,15 @@ export function watchPaths(paths: readonly string[], options: WatchOptions): Wat
 			watchers.clear();
 		},
 	};
+}
+
+function exists(file: string): boolean {
+	try {
+		statSync(file);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 function isDirectory(file: string): boolean {
