@@ -104,8 +104,10 @@ ${frontDoorTable(results, true)}
 
 **Restart to serving**: the bench saves the watched file, waits for \`notifications/tools/list_changed\` on its event stream (what
 a client refreshes on) and sends one \`tools/call\`, which must be answered by the new generation (its pid). Between restarts the
-bench starts the same server alone (spawn → its listen callback): **the server's own boot**. The first 3 restarts and boots are
-warm-up and not counted. The steps come from the server's stamps (\`performance.timeOrigin\`, its listen callback).
+bench starts the same server alone and connects the moment it prints that it listens (initialize, initialized, the same
+\`tools/call\`): spawn → that call answered is **the server's own boot** (a fresh process answers its first requests slower,
+through the front door or not). The first 3 restarts and boots are warm-up and not counted. The steps come from the server's
+stamps (\`performance.timeOrigin\`, its listen callback).
 
 ${restartTable(results, true)}
 

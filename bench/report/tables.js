@@ -89,7 +89,8 @@ export function restartTable(results, markdown) {
 		['  file saved → the new generation\'s process starts', cell(restart.savedToSpawnMs), String(restart.savedToSpawnMs.n)],
 		['  its process start → listen()', cell(restart.spawnToListenMs), String(restart.spawnToListenMs.n)],
 		['  listen() → gated, sessions replayed, list_changed, the call answered', cell(restart.listenToAnswerMs), String(restart.listenToAnswerMs.n)],
-		['the server alone: spawn() → listen()', cell(ownBoot), String(ownBoot.n)],
+		['the server alone: spawn() → listen()', cell(ownBoot.listenMs), String(ownBoot.listenMs.n)],
+		['the server alone: spawn() → its first call answered (the own boot)', cell(ownBoot.answeredMs), String(ownBoot.answeredMs.n)],
 	];
 	return simpleTable(['restart', 'ms median [min–max]', 'runs'], rows, markdown);
 }

@@ -98,15 +98,30 @@ async function streamLatency(session, count) {
 	return samples;
 }
 
-/** The server alone: spawn → listen, as the bench starts it (the same command mcp-launch runs). */
+/**
+ * The server alone, started by the bench (the command mcp-launch runs, without the shell): spawn →
+ * listen, and spawn → its first call answered (a client that connects the moment it prints that it
+ * listens: initialize, initialized, tools/call; the server's first requests are slower, as a fresh
+ * generation's are).
+ */
 async function ownBoot(dir, watched, index) {
 	const port = await freePort();
 	const stamps = path.join(dir, `own-${index}.jsonl`);
 	const startedAt = now();
-	const child = spawn('node', ['bench/fixtures/fd-server.js', '--port', String(port), '--read', watched, '--stamps', stamps], {cwd: root, detached: true, stdio: 'ignore'});
-	const [stamp] = await until(() => readStamps(stamps).length > 0 && readStamps(stamps), 30_000, 'the server alone to listen');
-	killGroup(child.pid);
-	return stamp.listenedAt - startedAt;
+	const child = spawn('node', ['bench/fixtures/fd-server.js', '--port', String(port), '--read', watched, '--stamps', stamps], {cwd: root, detached: true, stdio: ['ignore', 'pipe', 'ignore']});
+	try {
+		await new Promise((resolve, reject) => {
+			child.stdout.setEncoding('utf8').on('data', chunk => chunk.includes('listening on') && resolve());
+			child.once('exit', () => reject(new Error('front-door bench: the server alone exited')));
+		});
+		const session = new McpSession(`http://127.0.0.1:${port}/mcp`);
+		await session.open();
+		const answer = await session.call('echo');
+		session.close();
+		return {listenMs: readStamps(stamps)[0].listenedAt - startedAt, answeredMs: answer.endedAt - startedAt};
+	} finally {
+		killGroup(child.pid);
+	}
 }
 
 export async function frontDoorSection(results) {
@@ -169,7 +184,10 @@ export async function frontDoorSection(results) {
 			calls: {through: spread(calls.through), straight: spread(calls.straight)},
 			events: {through: spread(eventsThrough), straight: spread(eventsStraight)},
 			restart: Object.fromEntries(['totalMs', 'savedToSpawnMs', 'spawnToListenMs', 'listenToAnswerMs'].map(key => [key, summarize(measured.map(item => item[key]))])),
-			ownBoot: summarize(boots.slice(config.quick ? 1 : 3)),
+			ownBoot: {
+				listenMs: summarize(boots.slice(config.quick ? 1 : 3).map(boot => boot.listenMs)),
+				answeredMs: summarize(boots.slice(config.quick ? 1 : 3).map(boot => boot.answeredMs)),
+			},
 			samples: {restarts: measured},
 		};
 	} finally {
