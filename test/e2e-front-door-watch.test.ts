@@ -81,8 +81,12 @@ test('a broken edit: calls fail fast with the crash in the error (exit code, las
 });
 
 test('the client\'s event stream stays open across a restart: the same GET stream carries the new generation\'s messages', T, async t => {
-	const door = await openDoor(t, {flags: ['--watch', '{src}']});
+	// The server answers a GET late: the new generation's stream must be attached before it takes traffic,
+	// or what it sends right after the swap (the notification below) finds no stream and is lost.
+	const door = await openDoor(t, {flags: ['--watch', '{src}'], serverArgs: ['--slow-get', '300']});
 	const session = await connect(t, door.url);
+	const one = await generationListening(door, 1);
+	await waitFor(() => door.events().some(event => event.event === 'get' && event.pid === one), {timeoutMs: 10_000, what: 'the first generation\'s stream to be attached'});
 	const first = pidOf(await call(session, 'notify', {text: 'one'}));
 	await waitFor(() => session.messages().includes(`one from ${first}`), {timeoutMs: 10_000, what: 'the first message on the stream'});
 	writeTools(door.tools, ['beta']);

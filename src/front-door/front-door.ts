@@ -65,17 +65,22 @@ export class FrontDoor {
 	}
 
 	/**
-	 * Before `gen` takes traffic: the recent client sessions initialized there (bounded by
-	 * --timeout). Older ones are initialized there on their next request.
+	 * Before `gen` takes traffic: the recent client sessions initialized there, and the client
+	 * event streams attached to its own (bounded by --timeout). Older sessions are initialized
+	 * there on their next request.
 	 */
 	async prepare(gen: Generation, signal: AbortSignal): Promise<void> {
 		const bound = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
 		await Promise.all(this.sessions.recent(frontDoor.eagerReplays).map(async session => this.sessions.bind(session, gen, bound).catch(() => {})));
+		// The client streams too: what the new generation sends right after the swap must find them attached.
+		await Promise.race([this.streams.prepare(gen), new Promise(resolve => {
+			bound.addEventListener('abort', resolve, {once: true});
+		})]);
 	}
 
-	/** `gen` serves now: the event streams attach to it and, after a restart, hear `list_changed`. */
+	/** `gen` serves now: the event streams are fed by it alone and, after a restart, hear `list_changed`. */
 	swapped(gen: Generation, first: boolean): void {
-		this.streams.attachAll(gen);
+		this.streams.swapped(gen);
 		if (!first) {
 			this.streams.notify(listChangedMethods(gen.capabilities ?? this.capabilities));
 		}
