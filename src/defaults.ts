@@ -55,7 +55,7 @@ export const restartBackoff = {
 /** The front door (`--watch`, `--restart`): see src/front-door/. */
 export const frontDoor = {
 	/** `--watch`: a change is acted on once the files were quiet this long (an editor's save is a burst of events). */
-	quietMs: 20,
+	quietMs: 10,
 	/** ... or after this long, if events never stop (a build writing a tree). */
 	maxQuietWaitMs: 300,
 	/** Names never watched, at any depth. Editors' swap and backup files are ignored too (watch.ts). */

@@ -111,7 +111,7 @@ stamps (\`performance.timeOrigin\`, its listen callback).
 
 ${restartTable(results, true)}
 
-The rest of "saved → process start" is the watcher's quiet period (${'20'} ms: an editor's save is a burst of events) and the spawn
+The rest of "saved → process start" is the watcher's quiet period (${'10'} ms: an editor's save is a burst of events) and the spawn
 through \`/bin/sh\`; "listen → answered" is the gate's probe, the session's \`initialize\` replayed to the new generation, the
 notification and the call.
 `;
