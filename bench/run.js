@@ -2,7 +2,7 @@
 // start-up, CPU while waiting. Run with `npm run bench` (builds first) or `node bench/run.js`
 // against the current dist/cli.js.
 //
-//   BENCH_ONLY=e2e,gate,startup,cpu   sections to run (default: all)
+//   BENCH_ONLY=e2e,gate,startup,cpu,frontdoor   sections to run (default: all)
 //   BENCH_QUICK=1    3 runs per cell
 //   BENCH_RUNS=N     N runs per cell (CPU: at most 3 rounds, RSS at most 7)
 //   BENCH_LONG=1     also the 5 s boot cells of the gate section
@@ -20,6 +20,7 @@ import {markdownReport} from './report/markdown.js';
 import {printSummary} from './report/tables.js';
 import {targets} from './report/targets.js';
 import {cpuWhileWaiting} from './sections/cpu.js';
+import {frontDoorSection} from './sections/front-door.js';
 import {endToEnd} from './sections/e2e.js';
 import {gateLatency} from './sections/gate.js';
 import {startup, timeBin} from './sections/startup.js';
@@ -62,6 +63,7 @@ const sections = {
 	gate: ['gate latency and teardown', gateLatency],
 	startup: ['start-up', startup],
 	cpu: ['cpu', cpuWhileWaiting],
+	frontdoor: ['front door', frontDoorSection],
 };
 
 async function main() {

@@ -42,6 +42,39 @@ export const bounds = {
 } as const;
 
 /**
+ * `--restart on-failure[:N]`: Docker's schedule. The first restart waits 100 ms, each next one
+ * twice as long (capped); a generation that stayed up 10 s starts the count and the delay over.
+ */
+export const restartBackoff = {
+	/** N of a bare `on-failure`: restarts in a row before mcp-launch gives up on the server. */
+	defaultMaxRestarts: 5,
+	firstDelayMs: 100,
+	factor: 2,
+	maxDelayMs: 10_000,
+	resetAfterMs: 10_000,
+} as const;
+
+/** The front door (`--watch`, `--restart`): see src/front-door/. */
+export const frontDoor = {
+	/** `--watch`: a change is acted on once the files were quiet this long (an editor's save is a burst of events). */
+	quietMs: 10,
+	/** ... or after this long, if events never stop (a build writing a tree). */
+	maxQuietWaitMs: 300,
+	/** Names never watched, at any depth. Editors' swap and backup files are ignored too (watch.ts). */
+	ignoredNames: ['.git', 'node_modules', '__pycache__', '.venv'],
+	/** A request body larger than this is refused (413); MCP messages are small JSON. */
+	maxBodyBytes: 16 * 1024 * 1024,
+	/** An initialize answer read whole (to map its session and advertise listChanged) is at most this big. */
+	maxInitAnswerBytes: 1024 * 1024,
+	/** Client sessions remembered; the least recently used goes first. */
+	maxSessions: 256,
+	/** Sessions replayed to a new generation before it takes traffic (the most recently used); the others on their next request. */
+	eagerReplays: 16,
+	/** A comment line on each client event stream this often, so an idle stream is never timed out. */
+	keepAliveMs: 15_000,
+} as const;
+
+/**
  * The readiness backoff. A refused probe on loopback is one TCP connect (a fraction of a
  * millisecond of CPU), so the schedule starts almost at once and stays short while servers
  * usually come up; after `slowAfterMs` without an answer it stretches, so a long silent boot

@@ -1,9 +1,10 @@
 import {LaunchError} from './errors.js';
-import type {LaunchResult, PreparedClient} from './launch/client-phase.js';
+import type {DeathWatch, LaunchResult, PreparedClient} from './launch/client-phase.js';
+import type {FrontDoors} from './front-door/doors.js';
 import {checkClient} from './launch/check-client.js';
 import {abortSignalName, messages} from './launch/messages.js';
 import {preflight} from './launch/preflight.js';
-import {placeholderServer, placeServers, type ServerRecord} from './launch/server-record.js';
+import {clientUrlOf, placeholderServer, placeServers, type ServerRecord, spawnOptionsOf} from './launch/server-record.js';
 import {defaults} from './defaults.js';
 import type {Guardian} from './os/types.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
@@ -43,6 +44,8 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 	const log = plan.serverLog === undefined ? undefined : openServerLogFile(plan.serverLog);
 
 	let records: ServerRecord[] = [];
+	let running: ServerRecord[] = [];
+	let doors: FrontDoors | undefined;
 	let guardian: Guardian | undefined;
 	let mcpConfig: McpConfigFile | undefined;
 	let later: Promise<typeof import('./launch/after-spawn.js')> | undefined;
@@ -51,18 +54,22 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 		records = await placeServers(plan);
 		await preflight(records, plan);
 		throwIfAborted(plan.signal);
+		// With --watch or --restart the client's URL is the front door's, and each server runs
+		// as generations on ports of their own: generation 1 is spawned and gated here, like any server.
+		doors = plan.frontDoor ? await (await import('./front-door/doors.js')).openFrontDoors(records, plan, log) : undefined;
+		running = doors ? [...doors.first] : records;
 		// The servers first, each held until the guardian knows its tree (if mcp-launch
 		// dies before, the shell reads EOF and never runs the command); then the guardian, told
 		// about every group and the temp directory before anything is released.
 		// The CLI may have spawned them already (early-spawn.ts): adopted only when identical.
 		const adopted = new Set<ServerRecord>();
-		for (const record of records.filter(item => !item.reused)) {
+		for (const record of running.filter(item => !item.reused)) {
 			const adopt = plan.os.shell === 'sh' ? prespawned?.take({command: record.command, cwd: plan.cwd, env: record.env}) : undefined;
 			if (adopt) {
 				adopted.add(record);
 			}
 
-			record.process = spawnServer({command: record.command, cwd: plan.cwd, env: record.env, log, tailLines: defaults.tailLines, held: true, os: plan.os, secrets: plan.secrets, adopt, onLogFailure: message => plan.logger.warn({server: record.name}, message)});
+			record.process = spawnServer({...spawnOptionsOf(record, plan, log), tailLines: defaults.tailLines, held: true, adopt});
 		}
 
 		const earlyGuardian = prespawned?.takeGuardian();
@@ -73,19 +80,20 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 			plan.logger.warn({}, plan.os.degraded); // Once per launch: the weaker mode in use (win32 without its job helper).
 		}
 
-		mcpConfig = started(records, guardian, wantsConfig);
-		for (const record of records.filter(item => item.process)) {
+		mcpConfig = started(running, guardian, wantsConfig);
+		for (const record of running.filter(item => item.process)) {
 			record.process!.release();
 			plan.logger.debug({server: record.name, pid: record.process!.pid, guardian: guardian.pid, command: record.command, spawnedEarly: adopted.has(record)}, messages.started(record, record.process!.pid));
 		}
 
 		later = import('./launch/after-spawn.js'); // Loads while the servers boot.
 		const {gateAll, prepareClient, runClientPhase} = await later;
-		prepared = prepareClient(clientArgv(records, plan, mcpConfig?.path, false), records.map(record => record.url.href), plan, guardian);
-		await gateAll(records, plan);
-		const argv = clientArgv(records, plan, mcpConfig?.path);
-		mcpConfig?.write(records.map(record => ({name: record.name, url: record.ready!.url, ...(Object.keys(plan.headers).length > 0 ? {headers: plan.headers} : {})})));
-		return await runClientPhase(records, argv, plan, guardian, prepared);
+		prepared = prepareClient(clientArgv(running, plan, mcpConfig?.path, false), running.map(record => (record.frontDoorUrl ?? record.url).href), plan, guardian);
+		await gateAll(running, plan);
+		const argv = clientArgv(running, plan, mcpConfig?.path);
+		mcpConfig?.write(running.map(record => ({name: record.name, url: clientUrlOf(record), ...(Object.keys(plan.headers).length > 0 ? {headers: plan.headers} : {})})));
+		const deaths = doors ? startDoors(doors, guardian) : undefined;
+		return await runClientPhase(running, argv, plan, guardian, prepared, deaths);
 	} finally {
 		prespawned?.cancel(); // Failed before the spawn: what the CLI spawned early never runs.
 		if (prepared?.client.waiting()) {
@@ -93,7 +101,9 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 			await prepared.client.exited;
 		}
 
-		if (records.some(record => record.process)) {
+		if (doors) {
+			await doors.close(); // Every generation, then the listening sockets.
+		} else if (records.some(record => record.process)) {
 			const {stopServer} = await (later ?? import('./launch/after-spawn.js'));
 			await Promise.all(records.map(async record => stopServer(record, plan)));
 		}
@@ -102,6 +112,11 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 		guardian?.dismiss();
 		log?.close();
 	}
+}
+
+/** Generation 1 serves behind each front door from now on; a server down for good is a death the client phase reports. */
+function startDoors(doors: FrontDoors, guardian: Guardian): DeathWatch {
+	return onDeath => doors.start(guardian, onDeath);
 }
 
 /** Tell the guardian every server group, then make the {mcp-config} directory and tell it that too. */
@@ -120,9 +135,9 @@ function started(records: readonly ServerRecord[], guardian: Guardian, wantsConf
 	return mcpConfig;
 }
 
-/** The client's argv with the live URLs (an address-family or Host-check fix may change one), or the planned ones. */
+/** The client's argv with the live URLs (an address-family or Host-check fix may change one; the front door's never does), or the planned ones. */
 function clientArgv(records: readonly ServerRecord[], plan: ResolvedOptions, mcpConfig: string | undefined, live = true): [string, ...string[]] {
-	const values = records.map(record => placeholderServer(record, live ? new URL(record.ready!.url) : record.url));
+	const values = records.map(record => placeholderServer(record, live ? new URL(clientUrlOf(record)) : (record.frontDoorUrl ?? record.url)));
 	return fillArgv(plan.client, {self: values[0]!, byName: new Map(values.map(server => [server.name, server])), mcpConfig}) as [string, ...string[]];
 }
 

@@ -12,6 +12,8 @@ import {expandServerCommand} from './workflow/npm-script.js';
 import {osFor} from './os/index.js';
 import {crossesPlatform, type EvidenceSource} from './os/name.js';
 import type {Os} from './os/types.js';
+import {type RestartPolicy, toRestartPolicy} from './front-door/restart-policy.js';
+import {checkFrontDoorUrl, toWatchPaths} from './front-door/front-door-options.js';
 
 /** One server of a launch. */
 export type ServerSpec = {
@@ -99,6 +101,28 @@ export type LaunchOptions = {
 	 * `process.platform`; a spec forces the macOS path on Linux with `'lsof'`.
 	 */
 	evidenceSource?: EvidenceSource;
+	/**
+	 * Files or directories (relative to `cwd`) to watch: when a file under one changes, the
+	 * server is restarted behind the front door, and the client keeps its session. `.git`,
+	 * `node_modules`, `__pycache__`, `.venv` and editors' swap files are ignored.
+	 *
+	 * With `watch` or `restart`, mcp-launch listens on each server's URL itself (the front
+	 * door, loopback only) and forwards to the current generation of the server, which gets a
+	 * fresh free port as `PORT` / `{port}` each time: the client's URL, session and event stream
+	 * stay the same across restarts, requests wait while a generation boots, and a crash is
+	 * answered as a JSON-RPC error that says why.
+	 *
+	 * @example
+	 * await launch({server: 'node server.js', port: 'auto', watch: ['src'], client: ['claude']});
+	 */
+	watch?: string | readonly string[];
+	/**
+	 * Restart a server that dies while the client runs, in Docker's words: `'no'` (default:
+	 * the death is reported, as without the front door), `'on-failure'` (a non-zero exit or a
+	 * signal: restarted with backoff from 100 ms, doubling, at most 5 times in a row) or
+	 * `'on-failure:N'` (at most N times). A generation that stayed up 10 s starts the count over.
+	 */
+	restart?: 'no' | 'on-failure' | `on-failure:${number}`;
 };
 
 export type ServerPlan = {
@@ -132,6 +156,11 @@ export type ResolvedOptions = {
 	os: Os;
 	/** What never appears in output: header values, URL passwords and query values (see secretsOf). */
 	secrets: string[];
+	/** --watch, as absolute paths (each existed when checked). */
+	watch: string[];
+	restart: RestartPolicy;
+	/** With --watch or --restart: the client talks to mcp-launch's front door. */
+	frontDoor: boolean;
 };
 
 const serverForm = 'the command that starts the MCP server, like --server "node server.js"';
@@ -219,6 +248,20 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 
 	const headers = options.headers === undefined ? {} : toHeaders(options.headers);
 	const secrets = secretsOf(headers, servers.map(server => server.url));
+	const cwd = options.cwd ?? process.cwd();
+	const watch = toWatchPaths(options.watch, cwd);
+	const restart = toRestartPolicy(options.restart);
+	const frontDoor = watch.length > 0 || restart.kind !== 'no';
+	if (frontDoor) {
+		for (const server of servers) {
+			checkFrontDoorUrl(server.url.replaceAll('{port}', '1'), server.url);
+		}
+
+		if (options.reuse) {
+			throw new OptionError('--reuse', 'Expected `--reuse` without `--watch` or `--restart`: a server mcp-launch did not start cannot be restarted');
+		}
+	}
+
 	return {
 		servers,
 		client: [file, ...args],
@@ -230,7 +273,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		serverLog: options.serverLog,
 		reuse: options.reuse ?? false,
 		strict: options.strict ?? false,
-		cwd: options.cwd ?? process.cwd(),
+		cwd,
 		env: options.env ?? process.env,
 		signal: options.signal,
 		// Whatever logger it is, it never sees a URL password, a query value or a header value.
@@ -240,5 +283,8 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
 		os,
 		secrets,
+		watch,
+		restart,
+		frontDoor,
 	};
 }

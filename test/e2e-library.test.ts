@@ -29,6 +29,25 @@ test('launch(): a real server and client, the result says how it went, nothing l
 	await waitGone(readJsonLines(box.serverReport).map((event) => event.pid), 2_000);
 });
 
+test('launch() with restart: the client is given the front door\'s URL, a stateless server passes through, nothing left', T, async (t) => {
+	const box = await Sandbox.create();
+	t.after(() => box.cleanup());
+	const result = await launch({
+		server: shellJoin(['node', SERVER_FIXTURE, '--port', '{port}', '--report', box.serverReport]),
+		port: box.port,
+		restart: 'on-failure',
+		client: ['node', CLIENT_FIXTURE, '--report', box.clientReport],
+		timeout: '15s',
+	});
+	assert.equal(result.exitCode, 0);
+	const report = readClientReport(box.clientReport);
+	assert.equal(report?.env.MCP_SERVER_URL, box.url, 'the client gets the front door, on the port it was given');
+	assert.deepEqual(report?.tools, ['echo'], 'and reaches the server through it');
+	const listening = readJsonLines(box.serverReport).find((event) => event.event === 'listening');
+	assert.notEqual(listening?.port, box.port, 'the server itself got another port');
+	await waitGone(readJsonLines(box.serverReport).map((event) => event.pid), 2_000);
+});
+
 test('launch(): a server that crashes on boot rejects with SERVER_EXITED, its details typed', T, async (t) => {
 	const box = await Sandbox.create();
 	t.after(() => box.cleanup());

@@ -9,7 +9,7 @@ import {doctorFlags, fastParse, type FlagTable, launchFlags, type ParsedFlags, w
 import {checkFlags, commandParser, UsageError} from '../src/cli/shared.js';
 
 const tables: Array<[string, FlagTable]> = [['mcp-launch', launchFlags], ['wait', waitFlags], ['doctor', doctorFlags]];
-const sample: Record<string, string> = {port: '3000', probe: 'tcp', 'on-server-exit': 'exit', 'log-level': 'debug', 'log-format': 'json', format: 'json', timeout: '5s', 'kill-timeout': '1s', 'probe-timeout': '1s', url: 'http://127.0.0.1:1/mcp', header: 'X-A: b', from: 'a.json:s', name: 'api', server: 'node s.js', 'server-log': 's.log'};
+const sample: Record<string, string> = {port: '3000', probe: 'tcp', 'on-server-exit': 'exit', 'log-level': 'debug', 'log-format': 'json', format: 'json', timeout: '5s', 'kill-timeout': '1s', 'probe-timeout': '1s', url: 'http://127.0.0.1:1/mcp', header: 'X-A: b', from: 'a.json:s', name: 'api', server: 'node s.js', 'server-log': 's.log', watch: 'src', restart: 'on-failure'};
 
 /** Parse and check as a command does: yargs on the table, then the table's rules. */
 function parse(table: FlagTable, argv: string[]): ParsedFlags {

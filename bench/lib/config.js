@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 process.chdir(root);
 
-const sections = ['startup', 'cpu', 'gate', 'e2e'];
+const sections = ['startup', 'cpu', 'gate', 'e2e', 'frontdoor'];
 const envRuns = process.env.BENCH_RUNS ? Number.parseInt(process.env.BENCH_RUNS, 10) : undefined;
 if (envRuns !== undefined && !(envRuns >= 1 && envRuns <= 1000)) {
 	console.error(`bench: BENCH_RUNS must be a whole number from 1 to 1000, got ${process.env.BENCH_RUNS}`);

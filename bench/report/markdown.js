@@ -1,7 +1,7 @@
 // BENCHMARKS.md, generated from the results of one run.
 import {config} from '../lib/config.js';
 import {fmt} from '../lib/stats.js';
-import {cpuTable, e2eTable, excessTable, gateTable, startupTable, targetTable, teardownTable} from './tables.js';
+import {cpuTable, e2eTable, excessTable, frontDoorTable, gateTable, restartTable, startupTable, targetTable, teardownTable} from './tables.js';
 
 function machineSection(results) {
 	const m = results.machine;
@@ -104,6 +104,34 @@ wait-on's 1.14 s, on a host where that bare probe cost ~1130 µs; the ratio (0.5
 ${cpuTable(results, true)}
 `;
 
+const frontDoorText = results => `## 5. The front door (\`--watch\`, \`--restart\`)
+
+One \`mcp-launch -p P --watch DIR -s "node bench/fixtures/fd-server.js …" -- sleep 3600\` run, measured from outside with plain
+\`node:http\` clients on keep-alive connections (bench/lib/mcp-session.js: what a client sends, and no more, so the hop's cost
+is not lost in an SDK client's own). The server is stateful on the official SDK (its own session ids; it answers POSTs as event
+streams, the SDK's default), so every call through the front door has its session id mapped and its answer cut into events.
+
+**Round trip**: two sessions, one through the front door and one straight to the same server process, \`tools/call\` to a tool
+that answers at once, ${results.frontDoor.runs.calls} calls each, interleaved one by one (order alternating) after 50 warm-up calls each.
+**Event stream**: a \`tools/call\` whose tool sends a \`notifications/message\` on the session's GET stream: from the call to the
+event's arrival on the stream, ${results.frontDoor.runs.events} each way.
+
+${frontDoorTable(results, true)}
+
+**Restart to serving**: the bench saves the watched file, waits for \`notifications/tools/list_changed\` on its event stream (what
+a client refreshes on) and sends one \`tools/call\`, which must be answered by the new generation (its pid). Between restarts the
+bench starts the same server alone and connects the moment it prints that it listens (initialize, initialized, the same
+\`tools/call\`): spawn → that call answered is **the server's own boot** (a fresh process answers its first requests slower,
+through the front door or not). The first 3 restarts and boots are warm-up and not counted. The steps come from the server's
+stamps (\`performance.timeOrigin\`, its listen callback).
+
+${restartTable(results, true)}
+
+The rest of "saved → process start" is the watcher's quiet period (${'10'} ms: an editor's save is a burst of events) and the spawn
+through \`/bin/sh\`; "listen → answered" is the gate's probe, the session's \`initialize\` replayed to the new generation, the
+notification and the call.
+`;
+
 export function markdownReport(results, list) {
 	return `# Benchmarks
 
@@ -124,7 +152,7 @@ ${machineSection(results)}
 
 \`\`\`sh
 npm run bench                       # build, then every section (see "whole bench" above for the time)
-BENCH_ONLY=e2e npm run bench        # some sections only: a comma list of e2e, gate, startup, cpu
+BENCH_ONLY=e2e npm run bench        # some sections only: a comma list of e2e, gate, startup, cpu, frontdoor
 BENCH_QUICK=1 npm run bench         # 3 runs per cell (CPU: 3 rounds at most)
 BENCH_RUNS=N npm run bench          # N runs per cell
 BENCH_LONG=1 npm run bench          # also the 5 s boot cells in the gate section (adds ~3 minutes)
@@ -139,5 +167,6 @@ much CPU other work took during each section.
 ${results.e2e ? e2eText(results) : ''}
 ${results.gate ? gateText(results) : ''}
 ${results.startup ? startupText(results) : ''}
-${results.cpu ? cpuText(results) : ''}`;
+${results.cpu ? cpuText(results) : ''}
+${results.frontDoor ? frontDoorText(results) : ''}`;
 }

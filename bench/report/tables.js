@@ -78,6 +78,34 @@ export function teardownTable(results, markdown) {
 	return simpleTable(['contender', 'ms median [min–max]', 'runs', 'server alive when launcher exited'], rows, markdown);
 }
 
+const p = (entry, key) => fmt(entry[key], 2);
+
+export function frontDoorTable(results, markdown) {
+	const {calls, events} = results.frontDoor;
+	const rows = [
+		['tools/call round trip, through the front door', p(calls.through, 'p50'), p(calls.through, 'p99'), p(calls.through, 'min'), p(calls.through, 'max'), String(calls.through.n)],
+		['tools/call round trip, straight to the server', p(calls.straight, 'p50'), p(calls.straight, 'p99'), p(calls.straight, 'min'), p(calls.straight, 'max'), String(calls.straight.n)],
+		['what the front door adds', fmt(calls.through.p50 - calls.straight.p50, 2), fmt(calls.through.p99 - calls.straight.p99, 2), '', '', ''],
+		['call → its notification on the event stream, through', p(events.through, 'p50'), p(events.through, 'p99'), p(events.through, 'min'), p(events.through, 'max'), String(events.through.n)],
+		['call → its notification on the event stream, straight', p(events.straight, 'p50'), p(events.straight, 'p99'), p(events.straight, 'min'), p(events.straight, 'max'), String(events.straight.n)],
+		['what the front door adds', fmt(events.through.p50 - events.straight.p50, 2), fmt(events.through.p99 - events.straight.p99, 2), '', '', ''],
+	];
+	return simpleTable(['ms', 'p50', 'p99', 'min', 'max', 'samples'], rows, markdown);
+}
+
+export function restartTable(results, markdown) {
+	const {restart, ownBoot} = results.frontDoor;
+	const rows = [
+		['file saved → first call answered by the new generation', cell(restart.totalMs), String(restart.totalMs.n)],
+		['  file saved → the new generation\'s process starts', cell(restart.savedToSpawnMs), String(restart.savedToSpawnMs.n)],
+		['  its process start → listen()', cell(restart.spawnToListenMs), String(restart.spawnToListenMs.n)],
+		['  listen() → gated, sessions replayed, list_changed, the call answered', cell(restart.listenToAnswerMs), String(restart.listenToAnswerMs.n)],
+		['the server alone: spawn() → listen()', cell(ownBoot.listenMs), String(ownBoot.listenMs.n)],
+		['the server alone: spawn() → its first call answered (the own boot)', cell(ownBoot.answeredMs), String(ownBoot.answeredMs.n)],
+	];
+	return simpleTable(['restart', 'ms median [min–max]', 'runs'], rows, markdown);
+}
+
 export function targetLine(t) {
 	return `${t.met ? 'MET   ' : 'MISSED'}  ${t.name}: ${fmt(t.value, t.digits)} vs limit ${fmt(t.limit, t.digits)}  (${t.detail})`;
 }
@@ -104,6 +132,13 @@ export function printSummary(results, list) {
 	if (results.startup) {
 		console.log('\n== Start-up: wall ms, peak RSS MiB; median [min–max] ==');
 		console.log(startupTable(results, false));
+	}
+
+	if (results.frontDoor) {
+		console.log('\n== Front door: through it vs straight to the server (ms) ==');
+		console.log(frontDoorTable(results, false));
+		console.log('\n== Front door: restart to serving (ms) ==');
+		console.log(restartTable(results, false));
 	}
 
 	if (results.cpu) {

@@ -61,6 +61,17 @@ function cpuTargets(results, add) {
 		`mcp-launch ${fmt(ml / 1000, 2)} s, tuned wait-on ${fmt(tuned / 1000, 2)} s, wait-on defaults ${fmt(defaults / 1000, 2)} s`, 2);
 }
 
+function frontDoorTargets(results, add) {
+	const {calls, events, restart, ownBoot} = results.frontDoor;
+	const p50 = calls.through.p50 - calls.straight.p50;
+	const p99 = calls.through.p99 - calls.straight.p99;
+	add('front door: tools/call round trip, p50 through it - straight <= 0.5 ms', p50, 0.5, `through ${fmt(calls.through.p50, 2)} ms, straight ${fmt(calls.straight.p50, 2)} ms (${calls.through.n} calls each)`, 2);
+	add('front door: tools/call round trip, p99 through it - straight <= 3 ms', p99, 3, `through ${fmt(calls.through.p99, 2)} ms, straight ${fmt(calls.straight.p99, 2)} ms`, 2);
+	const own = ownBoot.answeredMs.median;
+	add('front door: restart to serving <= the server\'s own boot + 50 ms (medians)', restart.totalMs.median, own === null ? null : own + 50,
+		`file saved → first call answered by the new generation ${fmt(restart.totalMs.median)} ms; the server alone, spawn → first call answered ${fmt(own)} ms (→ listen ${fmt(ownBoot.listenMs.median)} ms); event stream p50 through ${fmt(events.through.p50, 2)} ms vs straight ${fmt(events.straight.p50, 2)} ms`);
+}
+
 export function targets(results) {
 	const list = [];
 	const add = (name, value, limit, detail, digits = 1) => {
@@ -78,6 +89,10 @@ export function targets(results) {
 
 	if (results.startup) {
 		startupTargets(results, add);
+	}
+
+	if (results.frontDoor) {
+		frontDoorTargets(results, add);
 	}
 
 	if (results.cpu) {

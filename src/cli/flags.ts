@@ -1,5 +1,5 @@
 import yargsParser from 'yargs-parser';
-import {defaults} from '../defaults.js';
+import {defaults, restartBackoff} from '../defaults.js';
 import {formatDuration} from '../duration.js';
 
 /**
@@ -68,6 +68,8 @@ export const launchFlags: FlagTable = {
 	strict: {type: 'boolean', describe: 'Fail (exit 125) instead of warning when the endpoint answers like a wrong URL (404, 3xx, 401, 403/421, 5xx)'},
 	'server-log': {type: 'string', form: 'a file, like --server-log server.log', describe: 'Also append everything the server prints to this file'},
 	insecure,
+	watch: {type: 'string', form: 'a file or directory, like --watch src', repeatable: true, describe: 'Restart the server when a file under this path changes; the client keeps its URL and session (repeatable; .git and node_modules ignored)'},
+	restart: {type: 'string', form: 'no, on-failure or on-failure:N, like --restart on-failure:3', describe: `Restart a server that dies: no, on-failure or on-failure:N (at most N in a row) [default: no; on-failure: ${restartBackoff.defaultMaxRestarts}]`},
 };
 
 /** `wait` and `doctor` start no client: their -v is debug details alone. */

@@ -31,6 +31,7 @@ async function parse(argv: string[], version: string): Promise<ParsedFlags> {
 		.example('$0 -s "node server.js" -- claude', 'Claude Code starts once :3000/mcp answers')
 		.example('$0 -p auto -s "node server.js --port {port}" -- claude --mcp-config={mcp-config}', 'A free port, and a generated config for Claude Code')
 		.example('$0 -s npm:dev -u http://127.0.0.1:8080/mcp -- cursor .', 'An npm script on another port')
+		.example('$0 --watch src -p auto -s "node server.js" -- claude', 'Restart the server on every change; Claude Code keeps its session')
 		.epilogue('Placeholders in the server command and the client\'s arguments: {port} {url} {host} (also {url:NAME}), and {mcp-config} for the client. Exit codes: the client\'s own (128+N if it died of signal N); 2 usage; 124 not ready in time; 125 server exited before ready; 126/127 client not executable/not found; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.')
 		.parseSync() as ParsedFlags;
 }
@@ -138,5 +139,7 @@ function launchOptions(parsed: Parsed, level: LogLevel, source: OsName | undefin
 		onServerExit: parsed['on-server-exit'] as 'warn' | 'exit',
 		...(source ? {evidenceSource: source} : {}),
 		echoServerOutput: level === 'debug',
+		...(parsed.watch === undefined ? {} : {watch: list(parsed.watch)}),
+		...(parsed.restart === undefined ? {} : {restart: text(parsed.restart) as LaunchOptions['restart']}),
 	};
 }

@@ -93,7 +93,7 @@ export function single(value: unknown): string | undefined {
 /**
  * The rules every flag follows, from the command's table: a flag that takes a value is given
  * once (twice is a usage error, never "last wins"), unless it is `repeatable` (--server,
- * --url, --port, --name, --from, --header). A switch (--reuse, -q) may be repeated but takes no
+ * --url, --port, --name, --from, --header, --watch). A switch (--reuse, -q) may be repeated but takes no
  * value: `--insecure=banana` is an error (yargs would read it as false).
  */
 export function checkFlags(parsed: Record<string, unknown>, table: FlagTable, argv: readonly string[]): void {

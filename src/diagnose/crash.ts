@@ -243,7 +243,7 @@ function exitCode({exit, lines, how}: Death): Omit<CrashCause, 'reason'> {
 		message: `the server ${how}${line ? `: ${line}` : (clean ? ' (no error) before serving HTTP' : '')}`,
 		fix: clean
 			? 'it ended by itself: a stdio-only MCP server does that (its stdin is /dev/null here): start its HTTP mode (often --transport http); a server that goes to the background must stay in the foreground of its command; or run the command alone to see why it stops'
-			: 'run the server command alone to see the whole error, fix it, then run mcp-launch again',
+			: 'run the server command alone to see the whole error, and fix it',
 		...(line ? {line} : {}),
 	};
 }

@@ -7,7 +7,7 @@ import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerExit} from '../server/spawn-server.js';
 import {checkClient} from './check-client.js';
 import {abortSignalName, messages} from './messages.js';
-import type {ServerRecord} from './server-record.js';
+import {clientUrlOf, type ServerRecord} from './server-record.js';
 
 export type LaunchResult = {
 	/** What mcp-launch exits with: the client's code, 128+N when it died of signal N, 128+N of the abort signal, or 125 (--on-server-exit exit). */
@@ -22,11 +22,18 @@ export type LaunchResult = {
 };
 
 /**
+ * Where server deaths come from while the client runs: by default each server's exit
+ * (reported here); behind the front door, a server that is down for good (the front door
+ * reported it, and restarts what it may).
+ */
+export type DeathWatch = (onDeath: (record: ServerRecord, exit: ServerExit) => void) => void;
+
+/**
  * Run the client in the foreground until it exits; meanwhile report a server death (and end
  * the client for it with `--on-server-exit exit`) and forward an abort to the client as a
  * signal. The client's tree is ended with it; what ignores SIGTERM is SIGKILLed.
  */
-export async function runClientPhase(records: readonly ServerRecord[], argv: readonly [string, ...string[]], plan: ResolvedOptions, guardian: Guardian, prepared?: PreparedClient): Promise<LaunchResult> {
+export async function runClientPhase(records: readonly ServerRecord[], argv: readonly [string, ...string[]], plan: ResolvedOptions, guardian: Guardian, prepared?: PreparedClient, deaths?: DeathWatch): Promise<LaunchResult> {
 	if (plan.signal?.aborted) {
 		const signal = abortSignalName(plan.signal.reason);
 		throw new LaunchError('ABORTED', `${messages.interrupted(signal, 'before the client started')}; stopped`, {details: {signal}});
@@ -34,7 +41,7 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 
 	const ready = records.map(record => record.ready!);
 	await plan.logger.flush?.(); // Our lines first: then the terminal is the client's.
-	const client = startClient(argv, ready, plan, guardian, prepared);
+	const client = startClient(argv, records.map(clientUrlOf), plan, guardian, prepared);
 	const state = {clientDone: false, ending: false, endedForServer: false, aborted: undefined as NodeJS.Signals | undefined, serverExit: undefined as LaunchResult['serverExit']};
 	let forceKill: NodeJS.Timeout | undefined;
 	const endClient = (signal: NodeJS.Signals) => {
@@ -43,13 +50,19 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 		forceKill ??= setTimeout(() => client.kill('SIGKILL'), Math.max(plan.killTimeoutMs, 1));
 	};
 
-	watchServers(records, plan, () => state.clientDone, (record, exit) => {
+	const onDeath = (record: ServerRecord, exit: ServerExit) => {
+		if (state.clientDone) {
+			return;
+		}
+
 		state.serverExit ??= {...exit, name: record.name};
 		if (plan.onServerExit === 'exit') {
 			state.endedForServer = true;
 			endClient('SIGTERM');
 		}
-	});
+	};
+
+	(deaths ?? (report => watchServers(records, plan, () => state.clientDone, report)))(onDeath);
 	const onAbort = () => {
 		state.aborted = abortSignalName(plan.signal?.reason);
 		endClient(state.aborted);
@@ -85,12 +98,11 @@ export async function runClientPhase(records: readonly ServerRecord[], argv: rea
 }
 
 /** Spawn the client with the live URLs; the guardian learns its pid before it may run. */
-function startClient(argv: readonly [string, ...string[]], ready: readonly ReadyInfo[], plan: ResolvedOptions, guardian: Guardian, prepared: PreparedClient | undefined): RunningClient {
+function startClient(argv: readonly [string, ...string[]], urls: readonly string[], plan: ResolvedOptions, guardian: Guardian, prepared: PreparedClient | undefined): RunningClient {
 	if (plan.client[0].includes('{')) {
 		checkClient(argv[0], plan); // The command came from a placeholder: check it now it is known.
 	}
 
-	const urls = ready.map(info => info.url);
 	// The client forked while the servers booted, if it is still waiting and the live URLs are
 	// the planned ones (an address-family or Host-check fix changes them): no fork now.
 	const forked = prepared?.client.waiting() && prepared.key === clientKey(argv, urls) ? prepared.client : undefined;

@@ -5,7 +5,7 @@ import {checkAnswer} from './check-answer.js';
 import {gateFailure} from './gate-failure.js';
 import {gateServer} from './gate-server.js';
 import {messages} from './messages.js';
-import type {ServerRecord} from './server-record.js';
+import {clientUrlOf, type ServerRecord} from './server-record.js';
 
 /**
  * Gate on every server at once, each record getting its `ready`. The first failure stops the
@@ -19,7 +19,7 @@ export async function gateAll(records: readonly ServerRecord[], plan: ResolvedOp
 	const results = await Promise.allSettled(records.map(async record => {
 		try {
 			record.ready = await gateOne(record, plan, signal);
-			plan.onEvent({type: 'ready', name: record.name, url: record.ready.url});
+			plan.onEvent({type: 'ready', name: record.name, url: clientUrlOf(record)});
 		} catch (error) {
 			if (!failed.signal.aborted && !plan.signal?.aborted) {
 				first = error;
@@ -35,8 +35,12 @@ export async function gateAll(records: readonly ServerRecord[], plan: ResolvedOp
 	}
 }
 
-/** One server: reused as it is, or gated, then its answer checked; rejects with the LaunchError to report. */
-async function gateOne(record: ServerRecord, plan: ResolvedOptions, signal: AbortSignal): Promise<ReadyInfo> {
+/**
+ * One server: reused as it is, or gated, then its answer checked; rejects with the LaunchError
+ * to report. A restart (`quiet`) gates its generation the same way; what the first one already
+ * said (the ready line, the notes on its answer) is then said at debug level only.
+ */
+export async function gateOne(record: ServerRecord, plan: ResolvedOptions, signal: AbortSignal | undefined, {quiet = false} = {}): Promise<ReadyInfo> {
 	if (record.reused) {
 		plan.logger.info({server: record.name, url: record.url.href, status: record.reused.status, reused: true}, messages.reused(record, record.reused.status));
 		return {status: record.reused.status, durationMs: 0, url: record.url.href, elapsedMs: 0, attempts: 0};
@@ -50,7 +54,7 @@ async function gateOne(record: ServerRecord, plan: ResolvedOptions, signal: Abor
 
 	const check = await checkAnswer(record, server, outcome.ready, plan);
 	for (const note of check.notes) {
-		plan.logger[note.level](note.fields, note.text);
+		plan.logger[quiet ? 'debug' : note.level](note.fields, note.text);
 	}
 
 	if (check.mismatch && plan.strict) {
@@ -61,10 +65,10 @@ async function gateOne(record: ServerRecord, plan: ResolvedOptions, signal: Abor
 	}
 
 	if (check.mismatch) {
-		plan.logger.warn(check.mismatch.fields, check.mismatch.text);
+		plan.logger[quiet ? 'debug' : 'warn'](check.mismatch.fields, check.mismatch.text);
 	}
 
 	const ready = {...outcome.ready, url: check.url};
-	plan.logger.info({server: record.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, messages.ready(record, ready, plan.probe));
+	plan.logger[quiet ? 'debug' : 'info']({server: record.name, url: ready.url, status: ready.status, elapsedMs: Math.round(ready.elapsedMs), attempts: ready.attempts, ...(ready.server ? {mcpServer: ready.server} : {})}, messages.ready(record, ready, plan.probe));
 	return ready;
 }
