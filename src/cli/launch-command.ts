@@ -1,7 +1,7 @@
 import {launch as launchServers} from '../launch.js';
 import {inTerminalForeground} from '../lifecycle/foreground.js';
 import type {Prespawned} from '../early-spawn.js';
-import type {LogLevel} from '../log.js';
+import {type LogLevel, silentStatus} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
 import type {EvidenceSource} from '../platform.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
@@ -101,7 +101,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
 		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),
 		async run(options, {logger, level, status, signal}: CommandContext) {
-			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : silentStatus);
 			try {
 				const result = await launch({...options, signal, logger, onEvent(event) {
 					if (event.type === 'waiting') {
