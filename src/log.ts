@@ -33,9 +33,17 @@ export function formatPretty(record: {level: number; msg?: string; source?: stri
  * before the client gets the terminal.
  */
 export type StatusLine = {
+	/** When to draw it: first after `firstMs` of waiting, then every `everyMs` (a terminal redraws in place; a log gets a line each time). */
+	readonly cadence: {firstMs: number; everyMs: number};
 	set(text: string): void;
 	clear(): void;
 };
+
+/** On a terminal: after a second (fast servers never cause a flicker), redrawn every 250 ms. */
+const terminalCadence = {firstMs: 1000, everyMs: 250};
+
+/** Not on a terminal (a CI log): one line every 10 s while a wait goes on, like wait-on's `-l`. */
+export const logCadence = {firstMs: 10_000, everyMs: 10_000};
 
 type Destination = {write(text: string): unknown};
 
@@ -56,6 +64,7 @@ const stderr: Destination = {
 };
 
 class TerminalStatus implements StatusLine {
+	readonly cadence = terminalCadence;
 	#text: string | undefined;
 	readonly #destination: Destination;
 
@@ -86,20 +95,15 @@ class TerminalStatus implements StatusLine {
 	}
 }
 
-const noStatus: StatusLine = {set() {}, clear() {}};
+/** A status that shows nothing (-q, or no stderr to speak of). */
+export const silentStatus: StatusLine = {cadence: terminalCadence, set() {}, clear() {}};
 
-/** Not on a terminal (a CI log): one line every this long while a wait goes on, like wait-on's `-l`. */
-export const logProgressEveryMs = 10_000;
-
-/** The status line as a plain line in a log, at most every {@link logProgressEveryMs}: a long wait shows it is alive. */
+/** The status line as a plain line in a log, each time it is set (its cadence: {@link logCadence}). */
 function loggedStatus(destination: Destination): StatusLine {
-	let last = performance.now();
 	return {
+		cadence: logCadence,
 		set(text: string) {
-			if (performance.now() - last >= logProgressEveryMs) {
-				last = performance.now();
-				destination.write(`${prefix}${redactText(text)}\n`);
-			}
+			destination.write(`${prefix}${redactText(text)}\n`);
 		},
 		clear() {},
 	};
@@ -200,7 +204,7 @@ export function createLogger({level, format, secrets = []}: {level: LogLevel; fo
 			},
 		};
 		const make = async () => import('pino').then(({default: pino}): Logger => pino({level, base: {name: 'mcp-launch'}, timestamp: pino.stdTimeFunctions.isoTime}, json) as Logger);
-		return {logger: new DeferredLogger(level, make), status: noStatus};
+		return {logger: new DeferredLogger(level, make), status: silentStatus};
 	}
 
 	const tty = process.stderr.isTTY === true;

@@ -1,6 +1,6 @@
 import {launch as launchServers} from '../launch.js';
 import type {Prespawned} from '../early-spawn.js';
-import type {LogLevel} from '../log.js';
+import {type LogLevel, silentStatus} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
 import {osFor} from '../os/index.js';
 import type {OsName} from '../os/types.js';
@@ -101,7 +101,7 @@ export async function launchCommand(argv: string[], version: string, source?: Os
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
 		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && osFor(source).inTerminalForeground(process.stdin.isTTY === true)),
 		async run(options, {logger, level, status, signal}: CommandContext) {
-			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : silentStatus);
 			try {
 				const result = await launch({...options, signal, logger, onEvent(event) {
 					if (event.type === 'waiting') {

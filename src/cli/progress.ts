@@ -2,13 +2,10 @@ import {formatDuration} from '../duration.js';
 import type {StatusLine} from '../log.js';
 import {redactUrl} from '../redact.js';
 
-/** Start showing a waiting line after this long: fast servers never cause a flicker. */
-const quietMs = 1000;
-const everyMs = 250;
-
 /**
- * The "waiting for …" line while servers boot, after a second: redrawn in place on a terminal; in a log
- * (not a terminal) the status writes it as a line every 10 s (log.ts). `-q` passes a status that shows nothing.
+ * The "waiting for …" line while servers boot, at the status's cadence (log.ts): after a second,
+ * redrawn in place on a terminal; in a log (not a terminal) a line every 10 s, its time counted
+ * from the start of the wait. `-q` passes a status that shows nothing.
  */
 export function waitingProgress(status: StatusLine) {
 	let timer: NodeJS.Timeout | undefined;
@@ -21,9 +18,9 @@ export function waitingProgress(status: StatusLine) {
 			start = performance.now();
 			timer = setTimeout(function tick() {
 				draw();
-				timer = setTimeout(tick, everyMs);
+				timer = setTimeout(tick, status.cadence.everyMs);
 				timer.unref();
-			}, quietMs);
+			}, status.cadence.firstMs);
 			timer.unref();
 		},
 		ready(url: string) {

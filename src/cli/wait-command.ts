@@ -5,6 +5,7 @@ import {describeReady} from '../readiness/describe-ready.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {secretsOf} from '../redact.js';
+import {silentStatus} from '../log.js';
 import {waitingProgress} from './progress.js';
 import {type Command, runCommand} from './run-command.js';
 import {type ParsedFlags, waitFlags} from './flags.js';
@@ -46,7 +47,7 @@ export async function waitCommand(argv: string[], version: string): Promise<numb
 		},
 		secrets: ({headers, urls}) => secretsOf(headers, urls),
 		async run({parsed, urls, timeoutMs, headers}, {logger, level, status, signal}) {
-			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : {set() {}, clear() {}});
+			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : silentStatus);
 			progress.waiting(urls.map(url => url.href));
 			try {
 				await Promise.all(urls.map(async url => {
