@@ -52,10 +52,10 @@ process.on('exit', () => {
 
 // Records the monotonic clock at SIGTERM, then exits.
 const onTerm = `process.on('SIGTERM', () => { process.stdout.write('TERM ' + process.hrtime.bigint() + '\\n'); setTimeout(() => process.exit(0), 50); }); process.stdout.write('UP\\n'); setInterval(() => {}, 1e6);`;
-const launcher = `import {startGuardian} from ${JSON.stringify(path.join(root, 'dist', 'lib', 'lifecycle', 'guardian.js'))};
+const launcher = `import {startGuardian} from ${JSON.stringify(path.join(root, 'dist', 'lib', 'os', 'posix', 'guardian.js'))};
 const [server, client] = process.argv.slice(1).map(Number);
 const guardian = startGuardian(5000);
-guardian.addGroup(server);
+guardian.addTree({pid: server, gone: new Promise(() => {})});
 guardian.setClient(client);
 process.stdout.write('TOLD ' + guardian.pid + '\\n');
 setInterval(() => {}, 1e6);`;

@@ -77,7 +77,7 @@ await build({
 chmodSync(path.join(next, 'cli.js'), 0o755);
 const helperSize = buildJobHelper(root, next, {required: requireJobHelper});
 if (helperSize !== undefined) {
-	process.stdout.write(`dist/win32-x64/mcp-launch-job.exe: ${helperSize} bytes\n`);
+	process.stderr.write(`dist/win32-x64/mcp-launch-job.exe: ${helperSize} bytes\n`); // stderr: see above
 }
 
 writeFileSync(path.join(next, '.build-hash'), hash);

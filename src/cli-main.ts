@@ -1,9 +1,9 @@
 import {launchCommand} from './cli/launch-command.js';
 import type {Prespawned} from './early-spawn.js';
-import type {EvidenceSource} from './platform.js';
+import type {OsName} from './os/types.js';
 
 /** The whole CLI: argv in, exit code out. Only cli.ts exits the process. */
-export async function main(argv: string[], version: string, source: EvidenceSource, prespawned?: Prespawned): Promise<number> {
+export async function main(argv: string[], version: string, source: OsName, prespawned?: Prespawned): Promise<number> {
 	switch (argv[0]) {
 		case 'wait': {
 			const {waitCommand} = await import('./cli/wait-command.js');

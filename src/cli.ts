@@ -6,7 +6,7 @@
 // run, bad input included; NODE_COMPILE_CACHE turns it on for whoever wants it.
 import {readFileSync} from 'node:fs';
 import {spawnEarly} from './early-spawn.js';
-import {evidenceSourceOf, unsupportedPlatformMessage} from './platform.js';
+import {osNameOf, unsupportedPlatformMessage} from './os/name.js';
 
 declare const MCP_LAUNCH_VERSION: string | undefined;
 
@@ -15,19 +15,24 @@ const version = typeof MCP_LAUNCH_VERSION === 'string'
 	: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
 const args = process.argv.slice(2);
-// Linux reads /proc, macOS asks lsof; anything else stops here, before anything starts.
-// MCP_LAUNCH_PLATFORM (a test knob) stands in for process.platform: `darwin` runs the macOS path on Linux.
+// Linux reads /proc, macOS asks lsof, Windows runs Job Objects; anything else stops here, before
+// anything starts. MCP_LAUNCH_PLATFORM (a test knob) stands in for process.platform: `darwin`
+// runs the macOS path on Linux. It never picks win32 off Windows (nor a Unix path on Windows):
+// the implementations spawn their platform's own shell.
 const platform = process.env.MCP_LAUNCH_PLATFORM || process.platform;
-const source = evidenceSourceOf(platform);
+const crossed = (platform === 'win32') !== (process.platform === 'win32');
+const source = crossed ? undefined : osNameOf(platform);
 let code: number;
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 	process.stdout.write(`${version}\n`);
 	code = 0;
 } else if (source === undefined) {
-	process.stderr.write(`${unsupportedPlatformMessage(platform)}\n`);
+	process.stderr.write(`${crossed ? `mcp-launch: MCP_LAUNCH_PLATFORM=${platform} cannot stand in for ${process.platform} (a test knob: the Unix paths stand in for each other, Windows for none)` : unsupportedPlatformMessage(platform)}\n`);
 	code = 1;
 } else {
-	const prespawned = spawnEarly(args, process.cwd(), process.env);
+	// The early step spawns /bin/sh shells and the /bin/sh guardian: Unix only (on Windows the job
+	// helper starts the server, and is its own guardian).
+	const prespawned = source === 'win32' ? undefined : spawnEarly(args, process.cwd(), process.env);
 	try {
 		const {main} = await import('./cli-main.js');
 		code = await main(args, version, source, prespawned);

@@ -2,7 +2,7 @@ import {type AddressResult, checkAddresses, portOf, type Resolver} from './diagn
 import {parseAnnounced} from './diagnose/announced.js';
 import {answerInput, classifyAnswer} from './diagnose/answer.js';
 import type {CrashExit} from './diagnose/crash.js';
-import {type Listener, listeners, listeningPortsOfGroup} from './diagnose/port-owner.js';
+import type {Listener} from './diagnose/port-owner-text.js';
 import {probeOtherPorts} from './diagnose/other-ports.js';
 import {diagnose} from './diagnose/rules.js';
 import {detectSchemeMismatch, otherSchemeProbe, type SchemeMismatch} from './diagnose/scheme.js';
@@ -10,7 +10,8 @@ import {defaults} from './defaults.js';
 import type {DoctorReport} from './doctor/format.js';
 import {addressSteps, answerSteps, listenerStep, noAnswerSteps} from './doctor/steps.js';
 import {toDurationMs, toEndpointUrl} from './option-values.js';
-import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
+import {osFor} from './os/index.js';
+import type {EvidenceSource} from './os/name.js';
 import {probe as httpProbe, type ProbeAnswer, type ProbeOptions} from './readiness/probe.js';
 import {toHeaders} from './workflow/headers.js';
 
@@ -31,10 +32,10 @@ export type DoctorOptions = {
 	serverExit?: CrashExit;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
-	/** Who listens on a port / in a process group; defaults read /proc or lsof. */
+	/** Who listens on a port / in a process group; defaults ask the OS seam (/proc, lsof, netstat). */
 	findListeners?: (port: number) => Listener[];
-	findGroupListeners?: (pgid: number) => Listener[];
-	/** Where the default finders look: /proc (`procfs`) or `lsof`. Default from `process.platform`. */
+	findGroupListeners?: (pgid: number) => Listener[] | Promise<Listener[]>;
+	/** Which OS implementation the default finders ask: `procfs`, `lsof` or `win32`. Default from `process.platform`. */
 	evidenceSource?: EvidenceSource;
 };
 
@@ -64,10 +65,10 @@ export async function doctor(input: string | URL, options: DoctorOptions = {}): 
 		return report(url, checks, {url, addresses, announced: parseAnnounced(output), output: {stderr: output, stdout: []}});
 	}
 
-	const source = options.evidenceSource ?? defaultEvidenceSource();
-	const portListeners = (options.findListeners ?? (() => listeners(port, {source})))(port);
-	const tree = options.pgid === undefined ? undefined : (options.findGroupListeners ?? (pgid => listeningPortsOfGroup(pgid, {source})))(options.pgid);
-	checks.push(listenerStep(port, {results: addresses.results, portListeners, tree, serverExit: options.serverExit, canTell: source !== undefined || options.findListeners !== undefined}));
+	const os = osFor(options.evidenceSource);
+	const portListeners = (options.findListeners ?? (() => os.listeners(port)))(port);
+	const tree = options.pgid === undefined ? undefined : await (options.findGroupListeners ?? (pgid => os.groupListeners(pgid)))(options.pgid);
+	checks.push(listenerStep(port, {results: addresses.results, portListeners, tree, serverExit: options.serverExit, canTell: os.seesListeners || options.findListeners !== undefined}));
 	const announced = parseAnnounced(output);
 	const first = addresses.results.find(result => result.ok);
 	const answer = first?.ok ? classifyAnswer(answerInput(first), url, {announcedPaths: announced.paths, serverOutput: output}) : undefined;

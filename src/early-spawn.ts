@@ -1,11 +1,13 @@
 import type {ChildProcess} from 'node:child_process';
 import {defaults} from './defaults.js';
-import {type Guardian, startGuardian} from './lifecycle/guardian.js';
-import {type HeldShellSpec, spawnHeldShell} from './server/held-shell.js';
+import {startGuardian} from './os/posix/guardian.js';
+import {type HeldShellSpec, spawnHeldShell} from './os/posix/held-shell.js';
+import type {Guardian} from './os/types.js';
 import {expandServerCommand} from './workflow/npm-script.js';
 
 /**
- * The CLI's first step, before anything heavy loads: when the argv is of the plainest kind,
+ * The CLI's first step on Linux and macOS, before anything heavy loads (it takes the Unix
+ * implementation's parts of the OS seam directly: os/index.ts would load all three): when the argv is of the plainest kind,
  * spawn each server's shell held (it runs nothing until released) and the guardian, so both
  * spawns are off the way to the server's start. It only guesses: the full parse (yargs-parser
  * on the flag table, then launch()'s checks) stays the source of truth. launch() adopts a held

@@ -1,5 +1,5 @@
 import type {CrashKind} from './diagnose/crash.js';
-import type {Listener} from './diagnose/port-owner.js';
+import type {Listener} from './diagnose/port-owner-text.js';
 import type {DiagnosisCause} from './diagnose/types.js';
 import {printable} from './option-error.js';
 import {redactText, redactValue} from './redact.js';

@@ -6,7 +6,7 @@ import {abortSignalName, messages} from './launch/messages.js';
 import {preflight} from './launch/preflight.js';
 import {clientUrlOf, placeholderServer, placeServers, type ServerRecord, spawnOptionsOf} from './launch/server-record.js';
 import {defaults} from './defaults.js';
-import {type Guardian, startGuardian} from './lifecycle/guardian.js';
+import type {Guardian} from './os/types.js';
 import {type LaunchOptions, resolveOptions, type ResolvedOptions} from './options.js';
 import {openServerLogFile} from './server/server-log.js';
 import {spawnServer} from './server/spawn-server.js';
@@ -58,13 +58,13 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 		// as generations on ports of their own: generation 1 is spawned and gated here, like any server.
 		doors = plan.frontDoor ? await (await import('./front-door/doors.js')).openFrontDoors(records, plan, log) : undefined;
 		running = doors ? [...doors.first] : records;
-		// The servers first, each shell held until the guardian knows its group (if mcp-launch
+		// The servers first, each held until the guardian knows its tree (if mcp-launch
 		// dies before, the shell reads EOF and never runs the command); then the guardian, told
 		// about every group and the temp directory before anything is released.
 		// The CLI may have spawned them already (early-spawn.ts): adopted only when identical.
 		const adopted = new Set<ServerRecord>();
 		for (const record of running.filter(item => !item.reused)) {
-			const adopt = prespawned?.take({command: record.command, cwd: plan.cwd, env: record.env});
+			const adopt = plan.os.shell === 'sh' ? prespawned?.take({command: record.command, cwd: plan.cwd, env: record.env}) : undefined;
 			if (adopt) {
 				adopted.add(record);
 			}
@@ -74,8 +74,12 @@ export async function launch(options: LaunchOptions, {prespawned}: {prespawned?:
 
 		const earlyGuardian = prespawned?.takeGuardian();
 		earlyGuardian?.setGrace(plan.killTimeoutMs); // Started before the flags were read: with the default grace.
-		guardian = earlyGuardian ?? startGuardian(plan.killTimeoutMs);
+		guardian = earlyGuardian ?? plan.os.startGuardian(plan.killTimeoutMs);
 		prespawned?.cancel();
+		if (plan.os.degraded) {
+			plan.logger.warn({}, plan.os.degraded); // Once per launch: the weaker mode in use (win32 without its job helper).
+		}
+
 		mcpConfig = started(running, guardian, wantsConfig);
 		for (const record of running.filter(item => item.process)) {
 			record.process!.release();
@@ -119,7 +123,7 @@ function startDoors(doors: FrontDoors, guardian: Guardian): DeathWatch {
 function started(records: readonly ServerRecord[], guardian: Guardian, wantsConfig: boolean): McpConfigFile | undefined {
 	for (const record of records) {
 		if (record.process) {
-			guardian.addGroup(record.process.pid, record.process.groupGone);
+			guardian.addTree(record.process.tree);
 		}
 	}
 

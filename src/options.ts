@@ -2,13 +2,16 @@ import {defaults} from './defaults.js';
 import {expected, OptionError, shown} from './option-error.js';
 import {checkArgumentLength, toChoice, toDurationMs, toEndpointTemplate, toPort, toText} from './option-values.js';
 import {toHeaders} from './workflow/headers.js';
-import {fillArgv, fillShellCommand, placeholderValues} from './workflow/placeholders.js';
+import {fillArgv, placeholderValues} from './workflow/placeholders.js';
+import {fillServerCommand} from './workflow/server-command.js';
 import {McpConfigFile} from './workflow/mcp-config.js';
-import {heldShellPrefix} from './server/held-shell.js';
+import {heldShellPrefix} from './os/posix/held-shell.js';
 import {type Logger, silentLogger} from './log-types.js';
 import {redactingLogger, secretsOf} from './redact.js';
 import {expandServerCommand} from './workflow/npm-script.js';
-import {defaultEvidenceSource, type EvidenceSource} from './platform.js';
+import {osFor} from './os/index.js';
+import {crossesPlatform, type EvidenceSource} from './os/name.js';
+import type {Os} from './os/types.js';
 import {type RestartPolicy, toRestartPolicy} from './front-door/restart-policy.js';
 import {checkFrontDoorUrl, toWatchPaths} from './front-door/front-door-options.js';
 
@@ -92,8 +95,9 @@ export type LaunchOptions = {
 	 */
 	onServerExit?: 'warn' | 'exit';
 	/**
-	 * Where process and socket facts come from (port owners, the server tree's sockets,
-	 * zombies at teardown): `'procfs'` (/proc, Linux) or `'lsof'` (macOS). Default from
+	 * The OS implementation: how trees are started and ended, and where process and socket
+	 * facts come from (port owners, the server tree's sockets, zombies at teardown): `'procfs'`
+	 * (/proc, Linux), `'lsof'` (macOS) or `'win32'` (Job Objects, netstat). Default from
 	 * `process.platform`; a spec forces the macOS path on Linux with `'lsof'`.
 	 */
 	evidenceSource?: EvidenceSource;
@@ -148,7 +152,8 @@ export type ResolvedOptions = {
 	echoServerOutput: boolean;
 	onEvent: (event: LaunchEvent) => void;
 	onServerExit: 'warn' | 'exit';
-	evidenceSource: EvidenceSource | undefined;
+	/** The OS seam everything asks (see src/os/types.ts). */
+	os: Os;
 	/** What never appears in output: header values, URL passwords and query values (see secretsOf). */
 	secrets: string[];
 	/** --watch, as absolute paths (each existed when checked). */
@@ -188,11 +193,11 @@ function planServer(spec: ServerSpec, index: number, count: number): ServerPlan 
  * as 65535, the longest): an unknown `{url:NAME}`, a value no shell may see, a command or an
  * argument too long to run, all fail before anything starts.
  */
-function checkPlaceholders(servers: readonly ServerPlan[], client: readonly string[]): void {
+function checkPlaceholders(servers: readonly ServerPlan[], client: readonly string[], os: Os): void {
 	const values = (server: ServerPlan) => placeholderValues(server.name, new URL(server.url.replace('{port}', '65535')));
 	const byName = new Map(servers.map(server => [server.name, values(server)]));
 	for (const server of servers) {
-		checkArgumentLength(fillShellCommand(server.command, {self: byName.get(server.name)!, byName}).command, '--server', heldShellPrefix.length);
+		checkArgumentLength(fillServerCommand(os.shell, server.command, {self: byName.get(server.name)!, byName}).command, '--server', heldShellPrefix.length);
 	}
 
 	for (const argument of fillArgv(client, {self: byName.get(servers[0]!.name)!, byName, mcpConfig: McpConfigFile.standInPath()})) {
@@ -230,7 +235,13 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 	}
 
 	const [file, ...args] = options.client.map(argument => toText(argument, 'client argument', 'a string without NUL bytes', {allowEmpty: true})) as [string, ...string[]];
-	checkPlaceholders(servers, options.client);
+	const osName = options.evidenceSource === undefined ? undefined : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof', 'win32'] as const);
+	if (osName !== undefined && crossesPlatform(osName)) {
+		throw new OptionError('evidenceSource', `Expected \`evidenceSource\` to be one this platform can run (procfs and lsof stand in for each other; win32 only on Windows), got \`${osName}\``);
+	}
+
+	const os = osFor(osName);
+	checkPlaceholders(servers, options.client, os);
 	if (options.serverLog !== undefined) {
 		toText(options.serverLog, '--server-log', 'a file that can be appended to, like server.log');
 	}
@@ -270,7 +281,7 @@ export function resolveOptions(options: LaunchOptions): ResolvedOptions {
 		echoServerOutput: options.echoServerOutput ?? false,
 		onEvent: options.onEvent ?? (() => {}),
 		onServerExit: toChoice(options.onServerExit ?? defaults.onServerExit, '--on-server-exit', ['warn', 'exit'] as const),
-		evidenceSource: options.evidenceSource === undefined ? defaultEvidenceSource() : toChoice(options.evidenceSource, 'evidenceSource', ['procfs', 'lsof'] as const),
+		os,
 		secrets,
 		watch,
 		restart,

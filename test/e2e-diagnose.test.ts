@@ -11,7 +11,10 @@ import {after, describe, it, type TestContext} from 'node:test';
 import {checkAddresses, type Resolver} from '../src/diagnose/addresses.js';
 import {explainCrash} from '../src/diagnose/crash.js';
 import {formatDiagnosis} from '../src/diagnose/format.js';
-import {listeners, listeningPortsOf, listeningPortsOfGroup} from '../src/diagnose/port-owner.js';
+import {osFor} from '../src/os/index.js';
+import {listenersOf as lsofListenersOf} from '../src/os/lsof/lsof.js';
+import {listenersOf as procfsListenersOf} from '../src/os/procfs/proc-net.js';
+import type {OsName} from '../src/os/types.js';
 import {checkPortFree} from '../src/diagnose/preflight.js';
 import {diagnoseTimeout, gatherTimeoutEvidence} from '../src/diagnose/timeout.js';
 import {spawnServer, type ServerProcess} from '../src/server/spawn-server.js';
@@ -19,6 +22,11 @@ import {freePort} from './helpers/net.js';
 import {killHard, waitGone} from './helpers/proc.js';
 import {evidenceSources, skipUnless} from './helpers/sources.js';
 import {waitFor} from './helpers/wait.js';
+
+// What each implementation of the OS seam says about sockets: by port, by pids, by process group.
+const listeners = (port: number, {source}: {source: OsName}) => osFor(source).listeners(port);
+const listeningPortsOf = (pids: number[], {source}: {source: OsName}) => (source === 'procfs' ? procfsListenersOf : lsofListenersOf)(pids);
+const listeningPortsOfGroup = (pgid: number, {source}: {source: OsName}) => osFor(source).groupListeners(pgid);
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'diag-http.js');
 const work = mkdtempSync(path.join(tmpdir(), 'mcp-launch-diag-'));
@@ -164,7 +172,7 @@ describe('per-address probes (real servers on one family each)', async () => {
 for (const source of evidenceSources) describe(`timeout report from a real spawned server [${source}]`, {skip: skipUnless(source)}, () => {
 	/** Spawn a server owned by the test `t` (its group is stopped after it, whatever happened); wait for its ready file. */
 	async function spawnAndWait(t: TestContext, command: string, readyFile: string): Promise<ServerProcess> {
-		const spawned = spawnServer({command, cwd: work, env: process.env, tailLines: 40, evidenceSource: source});
+		const spawned = spawnServer({command, cwd: work, env: process.env, tailLines: 40, os: osFor(source)});
 		t.after(async () => {
 			await spawned.stop(1_000);
 		});
@@ -184,7 +192,7 @@ for (const source of evidenceSources) describe(`timeout report from a real spawn
 		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
 		const probed = await freePort();
 		const url = new URL(`http://127.0.0.1:${probed}/mcp`);
-		const evidence = await gatherTimeoutEvidence({url, elapsedMs: 1_000, attempts: 40, lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${probed}`}, server, evidenceSource: source});
+		const evidence = await gatherTimeoutEvidence({url, elapsedMs: 1_000, attempts: 40, lastError: {code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${probed}`}, server, os: osFor(source)});
 		const diagnosis = diagnoseTimeout(evidence);
 		assert.equal(diagnosis.cause, 'wrong-port', formatDiagnosis(diagnosis));
 		assert.equal(diagnosis.summary, `the server listens on 127.0.0.1:${port}, you probe :${probed}`);
@@ -198,7 +206,7 @@ for (const source of evidenceSources) describe(`timeout report from a real spawn
 		const {port} = JSON.parse(readFileSync(readyFile, 'utf8')) as {port: number};
 		await waitFor(() => server.tail.lines('stdout').some(line => line.startsWith('READY')), {timeoutMs: 5_000, what: 'the READY line in the tail'});
 		const probed = await freePort();
-		const evidence = await gatherTimeoutEvidence({url: new URL(`http://127.0.0.1:${probed}/mcp`), elapsedMs: 1_000, attempts: 40, server, evidenceSource: source});
+		const evidence = await gatherTimeoutEvidence({url: new URL(`http://127.0.0.1:${probed}/mcp`), elapsedMs: 1_000, attempts: 40, server, os: osFor(source)});
 		assert.deepEqual(evidence.announced.ports, [port]);
 		const text = formatDiagnosis(diagnoseTimeout(evidence));
 		assert.match(text, new RegExp(`it announced http://127\\.0\\.0\\.1:${port}/mcp`));

@@ -1,4 +1,4 @@
-// The guardian (src/lifecycle/guardian*.ts) only ever signals the process groups mcp-launch created
+// The guardian (src/os/posix/guardian*.ts) only ever signals the process groups mcp-launch created
 // and removes only the directory it made, whatever the environment says:
 //   * its line protocol cannot be injected through TMPDIR (a newline in it once became `group 1`,
 //     so `kill -TERM -1`, and `tmp /tmp/victim`, so `rm -rf` of a directory nobody gave it);
@@ -13,8 +13,8 @@ import {chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, it, type TestContext} from 'node:test';
-import {guardianScript} from '../src/lifecycle/guardian-script.js';
-import {isOwnTempDir} from '../src/lifecycle/guardian.js';
+import {guardianScript} from '../src/os/posix/guardian-script.js';
+import {isOwnTempDir} from '../src/os/posix/guardian.js';
 import {CLI, CLIENT_FIXTURE, FIXTURES, SERVER_FIXTURE, cliBuilt} from './helpers/cli.js';
 import {killHard} from './helpers/proc.js';
 

@@ -26,7 +26,8 @@ test('npm pack --json: JSON on stdout, the bundle and the typed library, no CLI 
 	const stdout = execFileSync('npm', ['pack', '--dry-run', '--json'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 	const [packed] = JSON.parse(stdout) as Packed[]; // Build chatter on stdout would make this throw.
 	const files = new Set(packed!.files.map((file) => file.path));
-	for (const file of ['dist/cli.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'README.md', 'LICENSE', 'package.json']) {
+	// The Windows job helper too: prepack builds it (it needs x86_64-w64-mingw32-gcc, or fails).
+	for (const file of ['dist/cli.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/win32-x64/mcp-launch-job.exe', 'README.md', 'LICENSE', 'package.json']) {
 		assert.ok(files.has(file), `${file} is in the package`);
 	}
 	assert.deepEqual([...files].filter((file) => /^dist\/lib\/(cli\/|cli\.|cli-main\.|log\.)/.test(file) || file.includes('.build-hash')), [], 'the CLI ships once, as the bundle');

@@ -9,7 +9,7 @@ import {spawn} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {FIXTURES, show, shellJoin, startCli, type CliRun} from './helpers/cli.js';
+import {CLI, FIXTURES, show, shellJoin, startCli, type CliRun} from './helpers/cli.js';
 import {freePort} from './helpers/net.js';
 import {killHard} from './helpers/proc.js';
 import {readClientReport, readJsonLines} from './helpers/report.js';
@@ -59,7 +59,11 @@ function spawnedCmdlines(root: number): Map<number, string> {
 		while (up !== undefined && up > 1 && up !== root) up = parents.get(up);
 		if (up !== root) continue;
 		try {
-			found.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '));
+			const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+			// Another spec file's mcp-launch (files run two at a time) holds what its user typed, as this
+			// run's own does: only what mcp-launch spawns is in question.
+			if (argv[1] === CLI) continue;
+			found.set(pid, argv.join(' '));
 		} catch {
 			// gone in between
 		}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {doctor, type DoctorOptions, formatDoctor} from '../src/doctor.js';
-import type {Listener} from '../src/diagnose/port-owner.js';
+import type {Listener} from '../src/os/types.js';
 import {ProbeError, type ProbeAnswer, type ProbeOptions} from '../src/readiness/probe.js';
 
 type World = {

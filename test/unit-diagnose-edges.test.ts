@@ -15,7 +15,7 @@ import {diagnose} from '../src/diagnose/rules.js';
 import {diagnoseTimeout, type TimeoutEvidence} from '../src/diagnose/timeout.js';
 import {closeNames} from '../src/diagnose/nearby-files.js';
 import {portFlagHint} from '../src/diagnose/port-flag.js';
-import type {Listener} from '../src/diagnose/port-owner.js';
+import type {Listener} from '../src/os/types.js';
 import {OutputTail} from '../src/server/output-tail.js';
 import {contradiction} from './helpers/report-consistency.js';
 

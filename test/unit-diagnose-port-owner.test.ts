@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {addressCovers, decodeProcAddress, describePortOwners, parseLsof, parseProcNetTcp} from '../src/diagnose/port-owner.js';
-import {parsePsArgs} from '../src/diagnose/lsof.js';
-import {inTerminalForeground} from '../src/lifecycle/foreground.js';
-import {evidenceSourceOf, unsupportedPlatformMessage} from '../src/platform.js';
+import {addressCovers, describePortOwners} from '../src/diagnose/port-owner-text.js';
+import {osFor} from '../src/os/index.js';
+import {parseLsof, parsePsArgs} from '../src/os/lsof/lsof.js';
+import {osNameOf, unsupportedPlatformMessage} from '../src/os/name.js';
+import {decodeProcAddress, parseProcNetTcp} from '../src/os/procfs/proc-net.js';
 
 // Captured from a Linux host (trimmed): two LISTEN sockets on 127.0.0.1, one on 0.0.0.0, and connections.
 const tcp4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -82,24 +83,27 @@ describe('parsePsArgs', () => {
 	});
 });
 
-describe('evidence source of a platform', () => {
-	it('Linux reads /proc, macOS asks lsof, anything else is unsupported', () => {
-		assert.equal(evidenceSourceOf('linux'), 'procfs');
-		assert.equal(evidenceSourceOf('darwin'), 'lsof');
-		for (const platform of ['win32', 'freebsd', 'aix', 'sunos', '', 'constructor', 'toString']) {
-			assert.equal(evidenceSourceOf(platform), undefined, platform);
+describe('the OS implementation of a platform', () => {
+	it('Linux reads /proc, macOS asks lsof, Windows runs Job Objects, anything else is unsupported', () => {
+		assert.equal(osNameOf('linux'), 'procfs');
+		assert.equal(osNameOf('darwin'), 'lsof');
+		assert.equal(osNameOf('win32'), 'win32');
+		for (const platform of ['freebsd', 'aix', 'sunos', '', 'constructor', 'toString']) {
+			assert.equal(osNameOf(platform), undefined, platform);
 		}
 	});
 
 	it('an unsupported platform gets one line naming it and what is supported', () => {
-		const message = unsupportedPlatformMessage('win32');
+		const message = unsupportedPlatformMessage('aix');
 		assert.equal(message.split('\n').length, 1);
-		assert.match(message, /^mcp-launch: unsupported platform win32 \(mcp-launch runs on Linux and macOS/);
+		assert.match(message, /^mcp-launch: unsupported platform aix \(mcp-launch runs on Linux, macOS and Windows\)$/);
 	});
 
-	it('the foreground rule without /proc: a TTY on stdin is the hint', () => {
-		assert.equal(inTerminalForeground({source: 'lsof', stdinIsTty: true}), true);
-		assert.equal(inTerminalForeground({source: 'lsof', stdinIsTty: false}), false);
+	it('the foreground rule without /proc (macOS, Windows): a TTY on stdin is the hint', () => {
+		for (const name of ['lsof', 'win32'] as const) {
+			assert.equal(osFor(name).inTerminalForeground(true), true, name);
+			assert.equal(osFor(name).inTerminalForeground(false), false, name);
+		}
 	});
 });
 

@@ -5,7 +5,7 @@ import {parseAnnounced} from '../src/diagnose/announced.js';
 import {formatDiagnosis} from '../src/diagnose/format.js';
 import {classifyPreflight} from '../src/diagnose/preflight.js';
 import {diagnoseTimeout, type TimeoutEvidence} from '../src/diagnose/timeout.js';
-import type {Listener} from '../src/diagnose/port-owner.js';
+import type {Listener} from '../src/os/types.js';
 
 const url = new URL('http://127.0.0.1:3000/mcp');
 const refused = (address: string): AddressResult => ({address, family: address.includes(':') ? 6 : 4, ok: false, code: 'ECONNREFUSED', message: `connect ECONNREFUSED ${address}:3000`});

@@ -98,6 +98,13 @@ describe('resolveOptions', () => {
 		assert.throws(() => resolveOptions({server: 's', probe: 'udp' as 'tcp', client: ['c']}), /`--probe` to be one of http, tcp, mcp/);
 	});
 
+	it('takes the OS implementation this platform can run: procfs and lsof for each other, win32 only on Windows', () => {
+		assert.equal(resolveOptions({server: 's', client: ['c'], evidenceSource: 'lsof'}).os.name, 'lsof');
+		const elsewhere = process.platform === 'win32' ? 'procfs' : 'win32';
+		assert.throws(() => resolveOptions({server: 's', client: ['c'], evidenceSource: elsewhere}), new RegExp(`\`evidenceSource\` to be one this platform can run.*got \`${elsewhere}\``));
+		assert.throws(() => resolveOptions({server: 's', client: ['c'], evidenceSource: 'bsd' as 'lsof'}), /`evidenceSource` to be one of procfs, lsof, win32/);
+	});
+
 	it('keeps the client argv verbatim', () => {
 		const argv = ['node', 'c.js', 'a b', '"q"', '$HOME', '*', ';'];
 		assert.deepEqual(resolveOptions({server: 's', client: argv}).client, argv);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {formatPretty} from '../src/log.js';
-import {parseProcStat} from '../src/lifecycle/process-group.js';
+import {parseProcStat} from '../src/os/procfs/proc-stat.js';
 import {formatTail, OutputTail} from '../src/server/output-tail.js';
 
 describe('OutputTail', () => {
@@ -52,7 +52,9 @@ describe('OutputTail', () => {
 describe('parseProcStat', () => {
 	it('reads the fields after a comm that holds spaces and parens', () => {
 		const stat = parseProcStat('4242 (node (my) app) S 1 4242 4242 34816 4300 4194560 0');
-		assert.deepEqual(stat, {pid: 4242, state: 'S', ppid: 1, pgrp: 4242, session: 4242, ttyNr: 34816, tpgid: 4300});
+		assert.deepEqual(stat, {pid: 4242, state: 'S', ppid: 1, pgrp: 4242, session: 4242, ttyNr: 34816, tpgid: 4300, startTime: undefined});
+		const full = '7 (sh) S 1 7 7 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 123456 8000 200';
+		assert.equal(parseProcStat(full)?.startTime, '123456', 'the start time: field 22');
 	});
 });
 

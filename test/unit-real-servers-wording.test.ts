@@ -10,7 +10,7 @@ import {parseAnnounced} from '../src/diagnose/announced.js';
 import {classifyAnswer, otherLoopbackUrls} from '../src/diagnose/answer.js';
 import {explainCrash} from '../src/diagnose/crash.js';
 import {formatDiagnosis} from '../src/diagnose/format.js';
-import type {Listener} from '../src/diagnose/port-owner.js';
+import type {Listener} from '../src/os/types.js';
 import {diagnoseTimeout, type TimeoutEvidence} from '../src/diagnose/timeout.js';
 import {doctor, type DoctorOptions, formatDoctor} from '../src/doctor.js';
 import {ProbeError, type ProbeAnswer, type ProbeOptions} from '../src/readiness/probe.js';

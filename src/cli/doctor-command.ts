@@ -2,16 +2,17 @@ import process from 'node:process';
 import yargs from 'yargs';
 import {defaults} from '../defaults.js';
 import {doctor, formatDoctor} from '../doctor.js';
-import {startGuardian} from '../lifecycle/guardian.js';
 import {printable, shown} from '../option-error.js';
 import {toDurationMs, toEndpointUrl} from '../option-values.js';
-import type {EvidenceSource} from '../platform.js';
+import {osFor} from '../os/index.js';
+import type {OsName} from '../os/types.js';
 import {waitUntilReady} from '../readiness/wait-until-ready.js';
 import {redactText, secretsOf} from '../redact.js';
 import {startServer} from '../server/start-server.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {expandServerCommand} from '../workflow/npm-script.js';
-import {placeholderValues, serverCommand} from '../workflow/placeholders.js';
+import {placeholderValues} from '../workflow/placeholders.js';
+import {serverCommand} from '../workflow/server-command.js';
 import {type Command, runCommand} from './run-command.js';
 import {doctorFlags, type ParsedFlags} from './flags.js';
 import {commandParser, list, single, UsageError} from './shared.js';
@@ -31,7 +32,7 @@ type DoctorInput = {parsed: Flags; url: URL; probeTimeoutMs: number; bootMs: num
  * `mcp-launch doctor [url] [--server <command>]`: the diagnostic order as a checklist, for a
  * setup that is already running, or one it starts. Exit 0 healthy, 1 a problem, 2 usage.
  */
-export async function doctorCommand(argv: string[], version: string, source?: EvidenceSource): Promise<number> {
+export async function doctorCommand(argv: string[], version: string, source?: OsName): Promise<number> {
 	const command: Command<Flags, DoctorInput> = {
 		name: 'mcp-launch doctor',
 		flags: args => parse(args, version),
@@ -56,7 +57,7 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 				bootMs: toDurationMs(single(parsed.timeout) ?? defaults.doctorBootMs, '--timeout'),
 				headers: parseHeaders(list(parsed.header)),
 				// Its placeholders ({url}, {port}, {host}) are the URL's, filled as the launcher fills them.
-				server: command === undefined ? undefined : serverCommand(expandServerCommand(command), {self: values, byName: new Map([['server', values]])}, process.env),
+				server: command === undefined ? undefined : serverCommand(expandServerCommand(command), {self: values, byName: new Map([['server', values]])}, process.env, {os: osFor(source)}),
 			};
 		},
 		secrets: ({headers, url}) => secretsOf(headers, [url]),
@@ -65,9 +66,10 @@ export async function doctorCommand(argv: string[], version: string, source?: Ev
 	return runCommand(command, argv);
 }
 
-async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: toStart}: DoctorInput, source: EvidenceSource | undefined, signal: AbortSignal): Promise<number> {
-	const guardian = toStart === undefined ? undefined : startGuardian(defaults.killTimeoutMs);
-	const server = toStart === undefined || !guardian ? undefined : startServer({...toStart, cwd: process.cwd(), evidenceSource: source, secrets: secretsOf(headers, [url])}, guardian);
+async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: toStart}: DoctorInput, source: OsName | undefined, signal: AbortSignal): Promise<number> {
+	const os = osFor(source);
+	const guardian = toStart === undefined ? undefined : os.startGuardian(defaults.killTimeoutMs);
+	const server = toStart === undefined || !guardian ? undefined : startServer({...toStart, cwd: process.cwd(), os, secrets: secretsOf(headers, [url])}, guardian);
 	try {
 		if (server) {
 			const gone = new AbortController();
@@ -84,7 +86,7 @@ async function runDoctor({parsed, url, probeTimeoutMs, bootMs, headers, server: 
 			headers,
 			insecure: parsed.insecure === true,
 			...(source ? {evidenceSource: source} : {}),
-			...(server ? {pgid: server.pid, serverOutput: Object.values(server.tail.kept()).flat()} : {}),
+			...(server ? {pgid: server.pid, findGroupListeners: async () => server.listeners(), serverOutput: Object.values(server.tail.kept()).flat()} : {}),
 			...(server?.exit() ? {serverExit: server.exit()} : {}),
 		});
 		// Redacted (URL passwords and query values, header values) and printable (what the server

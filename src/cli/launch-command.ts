@@ -1,9 +1,9 @@
 import {launch as launchServers} from '../launch.js';
-import {inTerminalForeground} from '../lifecycle/foreground.js';
 import type {Prespawned} from '../early-spawn.js';
 import {type LogLevel, silentStatus} from '../log.js';
 import type {LaunchOptions, ServerSpec} from '../options.js';
-import type {EvidenceSource} from '../platform.js';
+import {osFor} from '../os/index.js';
+import type {OsName} from '../os/types.js';
 import {urlFromClientConfig} from '../workflow/client-config.js';
 import {parseHeaders} from '../workflow/headers.js';
 import {secretsOf} from '../redact.js';
@@ -89,7 +89,7 @@ type LaunchInput = Omit<LaunchOptions, 'signal' | 'logger' | 'onEvent'>;
 export type LaunchFunction = typeof launchServers;
 
 /** `mcp-launch [options] -- <client> [args...]` */
-export async function launchCommand(argv: string[], version: string, source?: EvidenceSource, launch: LaunchFunction = launchServers, prespawned?: Prespawned): Promise<number> {
+export async function launchCommand(argv: string[], version: string, source?: OsName, launch: LaunchFunction = launchServers, prespawned?: Prespawned): Promise<number> {
 	let clientRunning = false;
 	const command: Command<Parsed, LaunchInput> = {
 		name: 'mcp-launch',
@@ -99,7 +99,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 		secrets: options => secretsOf(options.headers, (options.servers ?? []).map(server => server.url)),
 		// A Ctrl-C typed on the terminal reached the client too (same foreground group): let the
 		// client decide, as a shell would. A SIGINT sent to mcp-launch alone is passed on.
-		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && inTerminalForeground({source})),
+		stopsOn: signal => !(signal === 'SIGINT' && clientRunning && osFor(source).inTerminalForeground(process.stdin.isTTY === true)),
 		async run(options, {logger, level, status, signal}: CommandContext) {
 			const progress = waitingProgress(level === 'info' || level === 'debug' ? status : silentStatus);
 			try {
@@ -124,7 +124,7 @@ export async function launchCommand(argv: string[], version: string, source?: Ev
 }
 
 /** The flags as launch() options; every value is checked by the library, once. */
-function launchOptions(parsed: Parsed, level: LogLevel, source: EvidenceSource | undefined): LaunchInput {
+function launchOptions(parsed: Parsed, level: LogLevel, source: OsName | undefined): LaunchInput {
 	return {
 		servers: serverSpecs(parsed),
 		client: [...parsed._.map(String), ...((parsed['--'] as string[] | undefined) ?? []).map(String)],

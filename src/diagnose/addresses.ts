@@ -3,7 +3,7 @@ import {isIP} from 'node:net';
 import {describeProbeError} from '../readiness/wait-until-ready.js';
 import {hostOf, portOf, probe as httpProbe, type ProbeAnswer, type ProbeOptions} from '../readiness/probe.js';
 import {answerInput, type AnswerInput} from './answer.js';
-import {formatHostPort} from './port-owner.js';
+import {formatHostPort} from './port-owner-text.js';
 
 export type ResolvedAddress = {address: string; family: 4 | 6};
 /** Resolve a host name to all its addresses, in the order the OS gives them. Injected in unit specs. */

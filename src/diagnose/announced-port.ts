@@ -1,6 +1,6 @@
 import {type Announced, parseAnnounced, readAnnouncement} from './announced.js';
 import {portFlagHint} from './port-flag.js';
-import type {Listener} from './port-owner.js';
+import type {Listener} from './port-owner-text.js';
 
 function hostPortText(host: string, port: number): string {
 	return `${host.includes(':') ? `[${host}]` : host}:${port}`;

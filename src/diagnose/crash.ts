@@ -1,7 +1,7 @@
 import {parseAnnounced} from './announced.js';
 import {commandNotFound, firstErrorLine, missingEnv, missingModule, portInUse, stdioMode} from './crash-output.js';
 import {portFlagHint} from './port-flag.js';
-import {describePortOwners, type Listener} from './port-owner.js';
+import {describePortOwners, type Listener} from './port-owner-text.js';
 
 export {portInUse} from './crash-output.js';
 

@@ -2,7 +2,7 @@ import type {ServerExit} from '../server/spawn-server.js';
 import type {AddressResult, AddressVerdict} from './addresses.js';
 import type {Announced} from './announced.js';
 import type {AnswerVerdict} from './answer.js';
-import type {Listener} from './port-owner.js';
+import type {Listener} from './port-owner-text.js';
 import type {ErrorLike, SchemeMismatch} from './scheme.js';
 
 /**

@@ -1,11 +1,8 @@
 // The diagnosis layer: one detector per cause (pure rules over gathered evidence) and the
-// gatherers that read the evidence from the system (/proc, lsof, DNS, probes).
+// gatherers that read the evidence (DNS, probes; processes and sockets through the OS seam, src/os/).
 export type {Diagnosis, DiagnosisCause} from './types.js';
 export {causeLabels, formatDiagnosis} from './format.js';
-export {
-	type Listener, type ProcNetListener, listeners, listeningPortsOf, listeningPortsOfGroup, parseProcNetTcp, parseLsof,
-	decodeProcAddress, describeOwner, describePortOwners, formatHostPort, addressCovers, commandOf,
-} from './port-owner.js';
+export {type Listener, describeOwner, describePortOwners, formatHostPort, addressCovers} from './port-owner-text.js';
 export {
 	type AddressResult, type AddressVerdict, type Resolver, type ResolvedAddress, checkAddresses, classifyAddresses,
 	systemResolver, workingUrl, hostOf, portOf,

@@ -4,7 +4,7 @@
 import {portOf, probe as httpProbe, type ProbeAnswer, type ProbeOptions} from '../readiness/probe.js';
 import {classifyAnswer} from './answer.js';
 import type {OtherPortAnswer} from './evidence.js';
-import type {Listener} from './port-owner.js';
+import type {Listener} from './port-owner-text.js';
 
 /** At most this many other ports are tried (a server tree rarely has more; a bound on the probes). */
 const maxPorts = 8;

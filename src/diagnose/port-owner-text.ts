@@ -1,6 +1,8 @@
 // The human words for port owners and addresses, used by PORT_IN_USE, EADDRINUSE, the
-// timeout report and doctor. Pure.
-import type {Listener} from './port-owner.js';
+// timeout report and doctor. Pure. (Who listens is the OS seam's to find: src/os/.)
+import type {Listener} from '../os/types.js';
+
+export type {Listener} from '../os/types.js';
 
 /** Whether a socket bound to `bound` accepts connections to `target` (wildcards and v4-mapped addresses included). */
 export function addressCovers(bound: string, target: string): boolean {

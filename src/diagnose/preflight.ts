@@ -1,7 +1,7 @@
 import {bounds} from '../defaults.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import {type AddressResult, checkAddresses, portOf, type Resolver} from './addresses.js';
-import {addressCovers, describePortOwners, type Listener, listeners} from './port-owner.js';
+import {addressCovers, describePortOwners, type Listener} from './port-owner-text.js';
 import type {Diagnosis} from './types.js';
 
 /** The URL's port is taken before the server was started. */
@@ -62,8 +62,8 @@ export type PreflightOptions = {
 	signal?: AbortSignal;
 	resolve?: Resolver;
 	probe?: (url: URL, options: ProbeOptions) => Promise<ProbeAnswer>;
-	/** Who listens on a port; default port-owner's `listeners`. */
-	findListeners?: (port: number) => Listener[];
+	/** Who listens on a port (the OS seam's `listeners`). */
+	findListeners: (port: number) => Listener[];
 };
 
 /**
@@ -71,10 +71,10 @@ export type PreflightOptions = {
  * occupant (pid and command when visible) and whether it answers HTTP, or undefined when free.
  *
  * @example
- * const taken = await checkPortFree(new URL('http://127.0.0.1:3000/mcp'));
+ * const taken = await checkPortFree(new URL('http://127.0.0.1:3000/mcp'), {findListeners: port => osFor().listeners(port)});
  * if (taken) throw new LaunchError('PORT_IN_USE', `${taken.diagnosis.summary}\nfix: ${taken.diagnosis.fix}`);
  */
-export async function checkPortFree(url: URL, options: PreflightOptions = {}): Promise<PortInUse | undefined> {
+export async function checkPortFree(url: URL, options: PreflightOptions): Promise<PortInUse | undefined> {
 	const {results} = await checkAddresses(url, {
 		timeoutMs: options.timeoutMs ?? bounds.preflightMs,
 		...(options.headers ? {headers: options.headers} : {}),
@@ -89,6 +89,6 @@ export async function checkPortFree(url: URL, options: PreflightOptions = {}): P
 		return undefined;
 	}
 
-	const found = (options.findListeners ?? listeners)(portOf(url));
+	const found = options.findListeners(portOf(url));
 	return classifyPreflight(url, results, found);
 }

@@ -1,6 +1,6 @@
 // The shapes the ordered rules (rules.ts) share: what a rule reads and what it finds.
 import type {Evidence} from './evidence.js';
-import type {Listener} from './port-owner.js';
+import type {Listener} from './port-owner-text.js';
 import type {ErrorLike} from './scheme.js';
 import type {DiagnosisCause} from './types.js';
 

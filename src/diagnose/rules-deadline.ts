@@ -1,7 +1,7 @@
 // The rules for a report made at the deadline, and for `--probe mcp`: the server may answer by
 // the time the report looks, and then the report says so instead of "no answer" (issue 20).
 import {formatDuration} from '../duration.js';
-import {formatHostPort} from './port-owner.js';
+import {formatHostPort} from './port-owner-text.js';
 import {finding, type Rule} from './rule-types.js';
 
 /** `--probe mcp`: the endpoint answers HTTP, but the initialize handshake failed; say what it answered, not "stuck". */

@@ -5,7 +5,7 @@ import type {AnswerVerdict} from './answer.js';
 import {explainCrash} from './crash.js';
 import type {Evidence, OtherPortAnswer} from './evidence.js';
 import {portFlagHint} from './port-flag.js';
-import {addressCovers, describeOwner, formatHostPort, type Listener} from './port-owner.js';
+import {addressCovers, describeOwner, formatHostPort, type Listener} from './port-owner-text.js';
 import {detectSchemeMismatch, type ErrorLike} from './scheme.js';
 import {finding, type Finding, type Rule, type Facts} from './rule-types.js';
 import {handshakeFailed, listeningJustAfter, readyJustAfter} from './rules-deadline.js';

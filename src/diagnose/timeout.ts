@@ -1,7 +1,6 @@
 import {bounds} from '../defaults.js';
 import {formatDuration} from '../duration.js';
-import {groupAlive} from '../lifecycle/process-group.js';
-import {defaultEvidenceSource, type EvidenceSource} from '../platform.js';
+import type {Os} from '../os/types.js';
 import type {ProbeAnswer, ProbeOptions} from '../readiness/probe.js';
 import type {OutputTail} from '../server/output-tail.js';
 import type {ServerExit} from '../server/spawn-server.js';
@@ -9,7 +8,7 @@ import {type AddressResult, type AddressVerdict, checkAddresses, hostOf, portOf,
 import {type Announced, parseAnnounced} from './announced.js';
 import {classifyAnswer} from './answer.js';
 import {diagnose} from './rules.js';
-import {describeOwner, formatHostPort, type Listener, listeners, listeningPortsOfGroup} from './port-owner.js';
+import {describeOwner, formatHostPort, type Listener} from './port-owner-text.js';
 import type {ErrorLike} from './scheme.js';
 import type {Diagnosis} from './types.js';
 
@@ -97,7 +96,15 @@ export function diagnoseTimeout(evidence: TimeoutEvidence): Diagnosis {
 }
 
 /** What {@link gatherTimeoutEvidence} needs of the spawned server (a `ServerProcess` fits). */
-export type ServerLike = {pid: number; tail: Pick<OutputTail, 'kept'>; exit(): ServerExit | undefined};
+export type ServerLike = {
+	pid: number;
+	tail: Pick<OutputTail, 'kept'>;
+	exit(): ServerExit | undefined;
+	/** Whether no process of its tree runs any more. */
+	isGone(): Promise<boolean>;
+	/** The LISTEN sockets of its tree. */
+	listeners(): Promise<Listener[]>;
+};
 
 export type GatherOptions = {
 	url: URL;
@@ -114,8 +121,8 @@ export type GatherOptions = {
 	portGiven?: boolean;
 	/** The server command (see TimeoutEvidence.command). */
 	command?: string;
-	/** Where the sockets and live members are read: /proc or lsof. Default from `process.platform`. */
-	evidenceSource?: EvidenceSource | undefined;
+	/** Who listens on the URL's port (the OS seam). */
+	os: Pick<Os, 'listeners' | 'seesListeners'>;
 };
 
 /**
@@ -126,8 +133,8 @@ export type GatherOptions = {
 export async function gatherTimeoutEvidence(options: GatherOptions): Promise<TimeoutEvidence> {
 	const {url, server} = options;
 	const exit = server.exit();
-	const source = options.evidenceSource ?? defaultEvidenceSource();
-	const alive = exit === undefined || (server.pid > 1 && groupAlive(server.pid, {source}));
+	const {os} = options;
+	const alive = exit === undefined || !(await server.isGone());
 	const addresses = await checkAddresses(url, {
 		// Loopback answers within a millisecond; this bound keeps the report close to --timeout.
 		timeoutMs: options.probeTimeoutMs ?? bounds.reportProbeMs,
@@ -143,7 +150,7 @@ export async function gatherTimeoutEvidence(options: GatherOptions): Promise<Tim
 		...(options.lastError ? {lastError: options.lastError} : {}),
 		addresses,
 		server: {pid: server.pid, alive, ...(exit ? {exit} : {})},
-		...(source ? {treeListeners: listeningPortsOfGroup(server.pid, {source}), portListeners: listeners(portOf(url), {source})} : {}),
+		...(os.seesListeners ? {treeListeners: await server.listeners(), portListeners: os.listeners(portOf(url))} : {}),
 		announced: parseAnnounced([...tail.stdout, ...tail.stderr]),
 		tail,
 		...(options.portGiven ? {portGiven: true} : {}),

@@ -1,7 +1,7 @@
 import {type AddressResult, type AddressVerdict, hostOf, portOf} from '../diagnose/addresses.js';
 import type {AnswerVerdict} from '../diagnose/answer.js';
 import {causeLabels} from '../diagnose/format.js';
-import {addressCovers, describeOwner, formatHostPort, type Listener} from '../diagnose/port-owner.js';
+import {addressCovers, describeOwner, formatHostPort, type Listener} from '../diagnose/port-owner-text.js';
 import type {SchemeMismatch} from '../diagnose/scheme.js';
 import type {ServerExit} from '../server/spawn-server.js';
 

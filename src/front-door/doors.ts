@@ -4,7 +4,7 @@ import {gateOne} from '../launch/gate-all.js';
 import {frontDoorTexts, messages} from '../launch/messages.js';
 import {placeGeneration, type ServerRecord, spawnOptionsOf} from '../launch/server-record.js';
 import {stopServer} from '../launch/teardown.js';
-import type {Guardian} from '../lifecycle/guardian.js';
+import type {Guardian} from '../os/types.js';
 import type {ResolvedOptions} from '../options.js';
 import {redactText} from '../redact.js';
 import type {ServerLog} from '../server/server-log.js';

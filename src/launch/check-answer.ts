@@ -4,7 +4,6 @@ import {checkAddresses, connectProbe, hostOf, workingUrl} from '../diagnose/addr
 import {parseAnnounced, readAnnouncement} from '../diagnose/announced.js';
 import {answerInput, type AnswerVerdict, classifyAnswer} from '../diagnose/answer.js';
 import type {ResolvedOptions} from '../options.js';
-import type {EvidenceSource} from '../platform.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {messages} from './messages.js';
@@ -36,9 +35,9 @@ function announcesPath(server: ServerProcess, ms: number): Promise<boolean> {
 }
 
 /** A 404 here while another of the server's ports answers MCP at this path: the port is wrong, not the path. */
-async function mcpOnAnotherPort(url: URL, verdict: AnswerVerdict, server: ServerProcess, source: EvidenceSource): Promise<AnswerVerdict> {
-	const [{listeningPortsOfGroup}, {probeOtherPorts}, {mcpOnOtherPort}] = await Promise.all([import('../diagnose/port-owner.js'), import('../diagnose/other-ports.js'), import('../diagnose/rules.js')]);
-	const others = await probeOtherPorts(url, listeningPortsOfGroup(server.pid, {source}), {timeoutMs: bounds.answerCheckMs});
+async function mcpOnAnotherPort(url: URL, verdict: AnswerVerdict, server: ServerProcess): Promise<AnswerVerdict> {
+	const [{probeOtherPorts}, {mcpOnOtherPort}] = await Promise.all([import('../diagnose/other-ports.js'), import('../diagnose/rules.js')]);
+	const others = await probeOtherPorts(url, await server.listeners(), {timeoutMs: bounds.answerCheckMs});
 	const found = mcpOnOtherPort(url, verdict, others);
 	return found ? {...verdict, cause: found.cause, message: found.summary, fix: found.fix, ...(found.suggestedUrl ? {suggestedUrl: found.suggestedUrl} : {})} : verdict;
 }
@@ -80,8 +79,8 @@ export async function checkAnswer(record: ServerRecord, server: ServerProcess | 
 		verdict = classifyAnswer(answer, record.url, context);
 	}
 
-	if (verdict.cause === 'wrong-path' && verdict.status === 404 && server && plan.evidenceSource) {
-		verdict = await mcpOnAnotherPort(record.url, verdict, server, plan.evidenceSource);
+	if (verdict.cause === 'wrong-path' && verdict.status === 404 && server && plan.os.seesListeners) {
+		verdict = await mcpOnAnotherPort(record.url, verdict, server);
 	}
 
 	const fields = {server: record.name, status: ready.status, cause: verdict.cause, suggestedUrl: verdict.suggestedUrl};

@@ -1,15 +1,14 @@
-import {findExecutable} from '../client/find-executable.js';
 import {LaunchError} from '../errors.js';
 import type {ResolvedOptions} from '../options.js';
 import {messages} from './messages.js';
 
 /** The client must exist and be executable before anything starts (127 / 126 otherwise). */
-export function checkClient(command: string, plan: Pick<ResolvedOptions, 'cwd' | 'env'>): void {
+export function checkClient(command: string, plan: Pick<ResolvedOptions, 'cwd' | 'env' | 'os'>): void {
 	if (command.includes('{')) {
 		return; // A placeholder; checked once it is filled.
 	}
 
-	const check = findExecutable(command, {cwd: plan.cwd, pathEnv: plan.env.PATH});
+	const check = plan.os.findClient(command, {cwd: plan.cwd, env: plan.env});
 	if (check.status === 'not-found') {
 		throw new LaunchError('CLIENT_NOT_FOUND', messages.clientNotFound(command), {details: {command}});
 	}

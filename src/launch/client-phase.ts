@@ -1,8 +1,7 @@
-import {type ClientExit, type RunningClient, runClient} from '../client/run-client.js';
 import {bounds} from '../defaults.js';
 import {LaunchError} from '../errors.js';
 import {exitCodes, signalExitCode} from '../exit-codes.js';
-import type {Guardian} from '../lifecycle/guardian.js';
+import type {ClientExit, Guardian, RunningClient} from '../os/types.js';
 import type {ResolvedOptions} from '../options.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerExit} from '../server/spawn-server.js';
@@ -111,10 +110,15 @@ function startClient(argv: readonly [string, ...string[]], urls: readonly string
 		prepared.client.cancel();
 	}
 
-	const client = forked ?? runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	const client = forked ?? plan.os.spawnClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	// The guardian knows a held client's pid before it may run (a client that starts only at
+	// release, win32 without its job helper, has no pid before that).
 	if (client.pid !== undefined) {
 		guardian.setClient(client.pid);
-		client.release();
+	}
+
+	client.release();
+	if (client.pid !== undefined) {
 		plan.onEvent({type: 'client-start', pid: client.pid});
 	}
 
@@ -139,7 +143,7 @@ export function prepareClient(argv: readonly [string, ...string[]], urls: readon
 		return undefined;
 	}
 
-	const client = runClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
+	const client = plan.os.spawnClient(argv, {cwd: plan.cwd, env: clientEnv(plan, urls)});
 	if (client.pid === undefined) {
 		return undefined;
 	}

@@ -18,11 +18,11 @@ export async function gateFailure(record: ServerRecord, server: ServerProcess, o
 	switch (outcome.kind) {
 		case 'exited': {
 			await server.drained(bounds.drainMs);
-			const [{explainCrash}, {listeners}, {lookFor}] = await Promise.all([import('../diagnose/crash.js'), import('../diagnose/port-owner.js'), import('../diagnose/nearby-files.js')]);
+			const [{explainCrash}, {lookFor}] = await Promise.all([import('../diagnose/crash.js'), import('../diagnose/nearby-files.js')]);
 			// Its first lines too: a fatal error is often line 1, above a usage text longer than the tail.
 			const tail = server.tail.kept();
 			const crash = explainCrash(outcome.exit, tail, {
-				findOccupants: port => listeners(port, {source: plan.evidenceSource}),
+				findOccupants: port => plan.os.listeners(port),
 				...(record.portGiven ? {givenPort: portOf(record.url)} : {}),
 				command: record.command,
 				lookFor: file => lookFor(path.resolve(plan.cwd, file)),
@@ -52,7 +52,7 @@ export async function gateFailure(record: ServerRecord, server: ServerProcess, o
 				server,
 				portGiven: record.portGiven,
 				command: record.command,
-				evidenceSource: plan.evidenceSource,
+				os: plan.os,
 			});
 			const diagnosis = diagnoseTimeout(evidence);
 			return new LaunchError('READY_TIMEOUT', `${record.prefix}${timeout.message}\n${formatDiagnosis(diagnosis)}`, {

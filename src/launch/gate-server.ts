@@ -22,7 +22,7 @@ export async function gateServer(record: ServerRecord, server: ServerProcess, pl
 	const serverGone = new AbortController();
 	void server.exited.then(exit => serverGone.abort(exit));
 	const stopEcho = plan.echoServerOutput ? server.onLine((line, stream) => plan.logger.debug({source: 'server', server: record.name, stream}, line)) : undefined;
-	const stopPortWatch = watchAnnouncedPort(record, server, plan.logger, plan.evidenceSource);
+	const stopPortWatch = watchAnnouncedPort(record, server, plan.logger, plan.os.seesListeners);
 	plan.logger.debug({server: record.name, url: record.url.href}, messages.waiting(record));
 	try {
 		const ready = await waitForEndpoint(record.url, {

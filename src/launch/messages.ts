@@ -4,6 +4,7 @@ import {describeReady} from '../readiness/describe-ready.js';
 import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {RestartDecision} from '../front-door/restart-policy.js';
 import type {ServerExit} from '../server/spawn-server.js';
+import type {StopWords} from '../os/types.js';
 import type {ServerRecord} from './server-record.js';
 
 /**
@@ -46,8 +47,8 @@ export const messages = {
 	clientNotExecutable: (path: string) => `client command is not executable: ${path} (chmod +x it, or run it through its interpreter)`,
 	diedWhileClientRuns: (record: ServerRecord, exit: ServerExit, last: readonly string[], ending: boolean) =>
 		`${record.label} ${describeExit(exit)} while the client runs${last.length > 0 ? `; last stderr: ${last.join(' | ')}` : ''}${ending ? '; ending the client (--on-server-exit exit)' : ''}`,
-	ignoredSigterm: (record: ServerRecord, killTimeoutMs: number) => `${record.label} ignored SIGTERM for ${formatDuration(killTimeoutMs)}; killed it (SIGKILL)`,
-	survivedSigkill: (record: ServerRecord, pgid: number) => `${record.label}: process group ${pgid} survived SIGKILL`,
+	ignoredSigterm: (record: ServerRecord, killTimeoutMs: number, words: StopWords) => `${record.label} ignored ${words.graceful} for ${formatDuration(killTimeoutMs)}; killed it (${words.kill})`,
+	survivedSigkill: (record: ServerRecord, pgid: number, words: StopWords) => `${record.label}: ${words.tree} ${pgid} survived ${words.kill}`,
 	stopped: (record: ServerRecord, durationMs: number) => `${record.label} stopped in ${formatDuration(durationMs)}`,
 	escaped: (record: ServerRecord, who: string) => `${record.label}: ${who} after its process group was stopped: a process left the group (setsid, a daemon), so mcp-launch could not stop it; stop it yourself, and keep the server in the foreground of its command`,
 };

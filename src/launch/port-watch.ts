@@ -1,7 +1,6 @@
 import {earlyPortWarning, saysItListensElsewhere} from '../diagnose/announced-port.js';
 import {readAnnouncement} from '../diagnose/announced.js';
 import type {Logger} from '../log-types.js';
-import type {EvidenceSource} from '../platform.js';
 import {portOf} from '../readiness/probe.js';
 import type {ServerProcess} from '../server/spawn-server.js';
 import {messages} from './messages.js';
@@ -19,7 +18,7 @@ function saysItListensHere(url: URL, line: string): boolean {
  * probed port on another address family (`[::1]` only, the URL on 127.0.0.1). The timeout
  * report repeats it. Returns a stop function; nothing is said once stopped.
  */
-export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, logger: Logger, source: EvidenceSource | undefined): () => void {
+export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, logger: Logger, seesListeners: boolean): () => void {
 	let done = false;
 	const warn = (fields: Record<string, unknown>, text: string) => {
 		if (!done) {
@@ -34,15 +33,14 @@ export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, 
 		}
 
 		if (saysItListensElsewhere(record.url, line)) {
-			void import('../diagnose/port-owner.js').then(({listeningPortsOfGroup}) => {
-				const listeners = source === undefined ? undefined : listeningPortsOfGroup(server.pid, {source});
+			void (seesListeners ? server.listeners() : Promise.resolve(undefined)).then(listeners => {
 				const warning = earlyPortWarning(record.url, line, {portGiven: record.portGiven, command: record.command, ...(listeners ? {listeners} : {})});
 				if (warning) {
 					warn({announced: warning.ports, suggestedUrl: warning.suggestedUrl}, warning.text);
 				}
 			});
-		} else if (source !== undefined && saysItListensHere(record.url, line)) {
-			void familyWarning(record.url, server.pid, source).then(found => {
+		} else if (seesListeners && saysItListensHere(record.url, line)) {
+			void familyWarning(record.url, server).then(found => {
 				if (found) {
 					warn({cause: found.cause, suggestedUrl: found.suggestedUrl}, messages.finding(record, found.summary, found.fix));
 				}
@@ -64,9 +62,9 @@ export function watchAnnouncedPort(record: ServerRecord, server: ServerProcess, 
 }
 
 /** The server's processes listen on the probed port, but on no address the URL's host leads to. */
-async function familyWarning(url: URL, pgid: number, source: EvidenceSource) {
-	const [{listeningPortsOfGroup}, {systemResolver, hostOf}, {boundElsewhereFinding}] = await Promise.all([import('../diagnose/port-owner.js'), import('../diagnose/addresses.js'), import('../diagnose/rules.js')]);
-	const onPort = listeningPortsOfGroup(pgid, {source}).filter(listener => listener.port === portOf(url));
+async function familyWarning(url: URL, server: ServerProcess) {
+	const [{systemResolver, hostOf}, {boundElsewhereFinding}] = await Promise.all([import('../diagnose/addresses.js'), import('../diagnose/rules.js')]);
+	const onPort = (await server.listeners()).filter(listener => listener.port === portOf(url));
 	const probed = onPort.length === 0 ? [] : await systemResolver(hostOf(url)).then(found => found.map(entry => entry.address), () => []);
 	return boundElsewhereFinding(url, probed, onPort);
 }

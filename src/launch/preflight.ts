@@ -35,11 +35,11 @@ export async function preflight(records: readonly ServerRecord[], plan: Resolved
 		return;
 	}
 
-	const [{checkPortFree}, {formatDiagnosis}, {listeners}] = await Promise.all([import('../diagnose/preflight.js'), import('../diagnose/format.js'), import('../diagnose/port-owner.js')]);
+	const [{checkPortFree}, {formatDiagnosis}] = await Promise.all([import('../diagnose/preflight.js'), import('../diagnose/format.js')]);
 	const found = await Promise.all(checked.map(async record => checkPortFree(record.url, {
 		headers: plan.headers,
 		insecure: plan.insecure,
-		findListeners: port => listeners(port, {source: plan.evidenceSource}),
+		findListeners: port => plan.os.listeners(port),
 		...(plan.signal ? {signal: plan.signal} : {}),
 	})));
 	for (const [index, taken] of found.entries()) {

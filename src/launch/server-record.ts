@@ -3,7 +3,8 @@ import type {ReadyInfo} from '../readiness/wait-until-ready.js';
 import type {ServerLog} from '../server/server-log.js';
 import type {ServerProcess, SpawnServerOptions} from '../server/spawn-server.js';
 import {freePort} from '../workflow/free-port.js';
-import {type PlaceholderServer, placeholderValues, serverCommand} from '../workflow/placeholders.js';
+import {type PlaceholderServer, placeholderValues} from '../workflow/placeholders.js';
+import {serverCommand} from '../workflow/server-command.js';
 
 /**
  * One server of a launch, as it goes through the phases: placed (its port and URL final,
@@ -20,7 +21,7 @@ export type ServerRecord = {
 	readonly prefix: string;
 	/** The server as planned (its command with placeholders unfilled): a generation is placed from it. */
 	readonly plan: ServerPlan;
-	/** The shell command, placeholders filled (as variable references; values in `env`). */
+	/** The command for the platform's shell, placeholders filled (as variable references; values in `env`). */
 	readonly command: string;
 	readonly env: Record<string, string | undefined>;
 	/** The endpoint to gate on. */
@@ -81,10 +82,10 @@ export function placeGeneration(record: ServerRecord, records: readonly ServerRe
 
 /** The command with its placeholders filled, and the environment it runs in (serverCommand: the one way). */
 function filled(server: ServerPlan, self: PlaceholderServer, values: Map<string, PlaceholderServer>, plan: ResolvedOptions, port: number | undefined): Pick<ServerRecord, 'plan' | 'command' | 'env'> {
-	return {plan: server, ...serverCommand(server.command, {self, byName: values}, plan.env, port)};
+	return {plan: server, ...serverCommand(server.command, {self, byName: values}, plan.env, {os: plan.os, port, cwd: plan.cwd})};
 }
 
 /** How a record's server is spawned (the launch and every restart spawn it the same way). */
 export function spawnOptionsOf(record: ServerRecord, plan: ResolvedOptions, log: ServerLog | undefined): Omit<SpawnServerOptions, 'tailLines' | 'held'> {
-	return {command: record.command, cwd: plan.cwd, env: record.env, log, evidenceSource: plan.evidenceSource, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)};
+	return {command: record.command, cwd: plan.cwd, env: record.env, log, os: plan.os, secrets: plan.secrets, onLogFailure: message => plan.logger.warn({server: record.name}, message)};
 }

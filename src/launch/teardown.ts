@@ -15,17 +15,17 @@ export async function stopServer(record: ServerRecord, plan: ResolvedOptions): P
 	}
 
 	const stopped = await server.stop(plan.killTimeoutMs);
-	if (stopped.signal === 'SIGKILL' && plan.killTimeoutMs > 0) { // --kill-timeout 0 asked for SIGKILL at once.
-		plan.logger.warn({server: record.name, pid: server.pid}, messages.ignoredSigterm(record, plan.killTimeoutMs));
+	if (stopped.step === 'kill' && plan.killTimeoutMs > 0) { // --kill-timeout 0 asked for the kill at once.
+		plan.logger.warn({server: record.name, pid: server.pid}, messages.ignoredSigterm(record, plan.killTimeoutMs, plan.os.stopWords));
 	}
 
 	if (stopped.leftover) {
-		plan.logger.error({server: record.name, pgid: server.pid}, messages.survivedSigkill(record, server.pid));
+		plan.logger.error({server: record.name, pgid: server.pid}, messages.survivedSigkill(record, server.pid, plan.os.stopWords));
 	}
 
-	plan.logger.debug({server: record.name, durationMs: stopped.durationMs, signal: stopped.signal}, messages.stopped(record, stopped.durationMs));
+	plan.logger.debug({server: record.name, durationMs: stopped.durationMs, step: stopped.step}, messages.stopped(record, stopped.durationMs));
 	// It answered, so it listened: if something still does once the group is gone, it escaped it.
-	const escaped = record.ready ? await escapedListener(record.url, plan.evidenceSource) : undefined;
+	const escaped = record.ready ? await escapedListener(record.url, plan.os) : undefined;
 	if (escaped) {
 		plan.logger.warn({server: record.name, url: record.url.href}, messages.escaped(record, escaped));
 	}

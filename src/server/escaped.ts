@@ -1,4 +1,4 @@
-import type {EvidenceSource} from '../platform.js';
+import type {Os} from '../os/types.js';
 import {portOf, tcpProbe} from '../readiness/probe.js';
 
 /**
@@ -6,14 +6,14 @@ import {portOf, tcpProbe} from '../readiness/probe.js';
  * port? Then a process of the server left the group (`setsid … &`, a daemonizing server) and
  * teardown could not reach it. Returns who holds the port, in words, or undefined.
  */
-export async function escapedListener(url: URL, source?: EvidenceSource): Promise<string | undefined> {
+export async function escapedListener(url: URL, os: Pick<Os, 'listeners'>): Promise<string | undefined> {
 	if (!(await stillAccepts(url))) {
 		return undefined;
 	}
 
 	// Only a process that can be named counts: a socket with no owner left is one being closed.
-	const {describeOwner, formatHostPort, listeners} = await import('../diagnose/port-owner.js');
-	const found = listeners(portOf(url), source === undefined ? {} : {source}).filter(listener => listener.pid !== undefined);
+	const {describeOwner, formatHostPort} = await import('../diagnose/port-owner-text.js');
+	const found = os.listeners(portOf(url)).filter(listener => listener.pid !== undefined);
 	return found.length === 0 ? undefined : found.map(listener => `${describeOwner(listener)} still listens on ${formatHostPort(listener.address, listener.port)}`).join('; ');
 }
 

@@ -1,10 +1,8 @@
 import type {ChildProcess} from 'node:child_process';
 import type {Readable} from 'node:stream';
-import {terminateGroup, type TerminateResult, watchGroupGone} from '../lifecycle/process-group.js';
-import {spawnHeldShell} from './held-shell.js';
+import type {Listener, Os, ProcessTree, StopResult, TreeExit} from '../os/types.js';
 import {OutputTail, type StreamName} from './output-tail.js';
 import type {ServerLog} from './server-log.js';
-import type {EvidenceSource} from '../platform.js';
 import {redactCutText, redactText} from '../redact.js';
 
 /**
@@ -14,19 +12,16 @@ import {redactCutText, redactText} from '../redact.js';
  */
 const activityEveryMs = 10;
 
-export type ServerExit = {
-	/** Exit code, or undefined when it died of a signal. */
-	code: number | undefined;
-	signal: string | undefined;
-	/** Why it could not even be spawned (bad cwd, no /bin/sh). */
-	spawnError?: string;
-};
+/** How the server's top process ended: its exit code, or the signal, or why it could not be spawned. */
+export type ServerExit = TreeExit;
 
 export type ServerOutputListener = (line: string, stream: StreamName) => void;
 
 export type ServerProcess = {
-	/** pid of the shell that runs the command; also the id of the server's process group. */
+	/** pid of the shell that runs the command (Unix: also the id of the server's process group; -1 until known). */
 	readonly pid: number;
+	/** Its tree, as the OS seam runs it. */
+	readonly tree: ProcessTree;
 	readonly tail: OutputTail;
 	/** Resolves when the command's top process exits (its children may live on). */
 	readonly exited: Promise<ServerExit>;
@@ -38,14 +33,13 @@ export type ServerProcess = {
 	onLine(listener: ServerOutputListener): () => void;
 	/** Wait (bounded) until the output pipes have drained, so the tail holds the last words. */
 	drained(maxMs: number): Promise<void>;
-	/**
-	 * Resolves once the process group is known empty (its leader exited and no member is left):
-	 * from then on its id may be reused by an unrelated process, and nothing signals it.
-	 */
-	readonly groupGone: Promise<void>;
-	/** Tear the whole process group down: SIGTERM, SIGKILL after killTimeoutMs; nothing when it is known gone. */
-	stop(killTimeoutMs: number): Promise<TerminateResult>;
-	/** Let the command run: until then its shell waits, and exits if mcp-launch dies first. */
+	/** Whether no process of its tree runs any more. */
+	isGone(): Promise<boolean>;
+	/** The LISTEN sockets of its tree. */
+	listeners(): Promise<Listener[]>;
+	/** Tear the whole tree down: graceful stop, the kill after killTimeoutMs; nothing when it is known gone. Then the control channel goes. */
+	stop(killTimeoutMs: number): Promise<StopResult>;
+	/** Let the command run: until then it waits, and never runs if mcp-launch dies first. */
 	release(): void;
 };
 
@@ -60,8 +54,8 @@ export type SpawnServerOptions = {
 	onLogFailure?: (message: string) => void;
 	/** Hold the command until release() (to tell a guardian first). Default: it runs at once. */
 	held?: boolean;
-	/** How teardown tells zombies apart: /proc or lsof. Default from `process.platform`. */
-	evidenceSource?: EvidenceSource | undefined;
+	/** The OS seam that runs its tree. */
+	os: Pick<Os, 'spawnTree'>;
 	/** Hidden in every line kept of the output (header values, URL passwords, query values); URLs are redacted anyway. */
 	secrets?: readonly string[];
 	/** A held shell already spawned for exactly this command, cwd and env (the CLI's early spawn): use it. */
@@ -69,15 +63,13 @@ export type SpawnServerOptions = {
 };
 
 /**
- * Start the server command through /bin/sh in a session and process group of its own
- * (so a Ctrl-C on the terminal never reaches it, and teardown reaches all of it), with
- * stdin from /dev/null and its output captured, never drawn on the terminal.
- *
- * node:child_process rather than execa: what the server needs is exactly a raw detached
- * spawn, its exit event and its pipes (see run-client.ts for the measured cost of execa).
+ * Start the server command in a tree of its own (the OS seam: /bin/sh in its own session and
+ * process group, or cmd.exe in a Job Object), so a Ctrl-C on the terminal never reaches it and
+ * teardown reaches all of it, with stdin from the null device and its output captured, never
+ * drawn on the terminal.
  */
 export function spawnServer(options: SpawnServerOptions): ServerProcess {
-	const subprocess = options.adopt ?? spawnHeldShell(options);
+	const subprocess = options.os.spawnTree({command: options.command, cwd: options.cwd, env: options.env, adopt: options.adopt});
 	const secrets = options.secrets ?? [];
 	const tail = new OutputTail(options.tailLines, (text, cut) => (cut ? redactCutText(text, secrets) : redactText(text, secrets)));
 	const activityListeners = new Set<() => void>();
@@ -95,13 +87,16 @@ export function spawnServer(options: SpawnServerOptions): ServerProcess {
 		}
 	}
 
-	const {exited, exit} = watchExit(subprocess);
-	const pid = subprocess.pid;
+	let exit: ServerExit | undefined;
+	const exited = subprocess.exited.then(value => {
+		exit = value;
+		return value;
+	});
 	if (!options.held) {
-		subprocess.stdin?.end('go\n');
+		subprocess.release();
 	}
 
-	return serverHandle({options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded});
+	return serverHandle({tree: subprocess, tail, exited, exit: () => exit, activityListeners, lineListeners, streamsEnded});
 }
 
 /**
@@ -176,31 +171,8 @@ function pipeOutput(stream: Readable, name: StreamName, {options, tail, lineList
 	});
 }
 
-/** The exit of the shell (or why it could not be spawned), as a promise and as a getter. */
-function watchExit(subprocess: ChildProcess): {exited: Promise<ServerExit>; exit: () => ServerExit | undefined} {
-	let exit: ServerExit | undefined;
-	const exited = new Promise<ServerExit>(resolve => {
-		subprocess.once('exit', (code, signal) => {
-			exit = {code: code ?? undefined, signal: signal ?? undefined};
-			resolve(exit);
-		});
-		subprocess.once('error', error => {
-			exit ??= {code: undefined, signal: undefined, spawnError: error.message};
-			resolve(exit);
-		});
-		// An adopted shell may be gone already (its 'exit' was before anyone listened).
-		if (subprocess.exitCode !== null || subprocess.signalCode !== null) {
-			exit = {code: subprocess.exitCode ?? undefined, signal: subprocess.signalCode ?? undefined};
-			resolve(exit);
-		}
-	});
-	return {exited, exit: () => exit};
-}
-
 type HandleParts = {
-	options: SpawnServerOptions;
-	subprocess: ChildProcess;
-	pid: number | undefined;
+	tree: ProcessTree;
 	tail: OutputTail;
 	exited: Promise<ServerExit>;
 	exit: () => ServerExit | undefined;
@@ -211,10 +183,12 @@ type HandleParts = {
 
 /** The ServerProcess the caller holds: listeners, drain, release and teardown. */
 function serverHandle(parts: HandleParts): ServerProcess {
-	const {options, subprocess, pid, tail, exited, exit, activityListeners, lineListeners, streamsEnded} = parts;
-	const group = pid === undefined ? undefined : watchGroupGone(pid, exited);
+	const {tree, tail, exited, exit, activityListeners, lineListeners, streamsEnded} = parts;
 	return {
-		pid: pid ?? -1,
+		get pid() {
+			return tree.pid ?? -1;
+		},
+		tree,
 		tail,
 		exited,
 		exit,
@@ -237,20 +211,13 @@ function serverHandle(parts: HandleParts): ServerProcess {
 			clearTimeout(timer);
 		},
 		release() {
-			subprocess.stdin?.end('go\n');
+			tree.release();
 		},
-		groupGone: group?.gone ?? Promise.resolve(),
+		isGone: async () => tree.isGone(),
+		listeners: async () => tree.listeners(),
 		async stop(killTimeoutMs) {
-			group?.stop();
-			if (pid === undefined || !group || group.isGone()) {
-				return {signal: undefined, durationMs: 0, leftover: false};
-			}
-
-			const stopped = await terminateGroup(pid, killTimeoutMs, exited, {source: options.evidenceSource});
-			if (!stopped.leftover) {
-				group.markGone();
-			}
-
+			const stopped = await tree.stop(killTimeoutMs);
+			await tree.dispose();
 			return stopped;
 		},
 	};

@@ -133,16 +133,6 @@ export function fillCommandWith(command: string, values: PlaceholderValues, plan
 	return {command: result + command.slice(last), env};
 }
 
-/**
- * What a server runs: its command with the placeholders filled, and its environment (the
- * variables those refer to, `MCP_SERVER_URL`, and `PORT` when mcp-launch chose the port).
- * The one way the launcher and `doctor --server` start a server command.
- */
-export function serverCommand(command: string, values: PlaceholderValues, env: Record<string, string | undefined>, port?: number): {command: string; env: Record<string, string | undefined>} {
-	const filled = fillShellCommand(command, values);
-	return {command: filled.command, env: {...env, ...filled.env, MCP_SERVER_URL: values.self.url, ...(port === undefined ? {} : {PORT: String(port)})}};
-}
-
 /** Fill placeholders inside each argument; no shell is involved here, but the client may be one (`sh -c '… {url}'`). */
 export function fillArgv(argv: readonly string[], values: PlaceholderValues): string[] {
 	return argv.map(argument => argument.replace(pattern, (whole, key: string, name: string | undefined) => lookup(values, key, name, whole)));

@@ -63,8 +63,11 @@ const named: Record<string, string> = {' ': 'a space', '\n': 'a newline', '\t': 
  * holds `&` (the rest would run as a command of its own), a temp directory with `$` in its path.
  */
 export function checkInert(value: string, placeholder: string): void {
-	// A temp directory's path may hold a space (it splits a word, it never runs anything).
-	const bad = unsafeCharacter(placeholder === '{mcp-config}' ? value.replaceAll(' ', '') : value);
+	// A temp directory's path may hold a space (it splits a word, it never runs anything), and a
+	// Windows one (`C:\…`) its backslashes: there they separate directories; cmd.exe and the C
+	// runtime's argv rules read them as data (a batch file's arguments are quoted: argv-quote.ts).
+	const path = placeholder === '{mcp-config}' ? value.replaceAll(' ', '') : value;
+	const bad = unsafeCharacter(/^[A-Za-z]:\\/.test(path) && placeholder === '{mcp-config}' ? path.replaceAll('\\', '/') : path);
 	if (bad === undefined) {
 		return;
 	}

@@ -2,7 +2,7 @@
 // (the macOS path, run here through Debian's lsof). Library specs inject the source; CLI
 // specs set MCP_LAUNCH_PLATFORM, which only the CLI reads, at start.
 import {execFileSync} from 'node:child_process';
-import type {EvidenceSource} from '../../src/platform.js';
+import type {EvidenceSource} from '../../src/os/name.js';
 
 export const evidenceSources: readonly EvidenceSource[] = ['procfs', 'lsof'];
 

@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import {batchCommand, commandLine} from '../../src/os/win32/argv-quote.js';
-import {fillCmdCommand} from '../../src/os/win32/cmd-placeholders.js';
+import {fillCmdCommand} from '../../src/workflow/cmd-placeholders.js';
 import {toEndpointUrl} from '../../src/option-values.js';
 import {createWin32Os} from '../../src/os/win32/index.js';
 import type {PlaceholderServer} from '../../src/workflow/placeholders.js';
@@ -56,9 +56,23 @@ async function serverArgv(template: string, server: PlaceholderServer): Promise<
 const contexts = '{url} "{url}" "[{url}]" --url={url}';
 const expected = (url: string) => [url, url, `[${url}]`, `--url=${url}`];
 
+/** A URL the check leaves with no `%`: what Wine's cmd passes exactly too. */
+const plain: PlaceholderServer = {...hostile, url: toEndpointUrl('http://127.0.0.1:4100/mcp?a=1,b=2:c@d').href};
+
 describe('placeholders in a --server command, through cmd.exe', () => {
-	it('bare, quoted, quoted with text around, as --flag=value: the exact value in the server\'s argv, nothing run', async () => {
+	it('bare, quoted, quoted with text around, as --flag=value: the exact value in the server\'s argv', async () => {
+		assert.deepEqual(await serverArgv(contexts, plain), expected(plain.url));
+		nothingRan();
+	});
+
+	// The URL check percent-encodes cmd's operators (`|` is %7C): the value then holds `%`.
+	it('a value holding every operator a URL can carry: the exact value', {skip: wineRescans}, async () => {
 		assert.deepEqual(await serverArgv(contexts, hostile), expected(hostile.url));
+		nothingRan();
+	});
+
+	it('a value holding every operator a URL can carry: nothing run', async () => {
+		await serverArgv(contexts, hostile);
 		nothingRan();
 	});
 

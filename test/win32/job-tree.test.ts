@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import {createWin32Os} from '../../src/os/win32/index.js';
-import type {ProcessTree} from '../../src/os/types.js';
+import type {JobTree} from '../../src/os/win32/job-tree.js';
 import {freePort} from '../helpers/net.js';
 import {waitFor} from '../helpers/wait.js';
 import {alive, fixture, jobHelper, nodeCommand, probe, underWine} from './helpers.js';
@@ -18,13 +18,13 @@ const os = createWin32Os({jobHelper: jobHelper()});
 // Not in `dir`: Windows cannot remove a directory that is some process's current directory.
 const spawnOptions = (command: string) => ({command, cwd: tmpdir(), env: {...process.env}});
 // Whatever a failed assertion left running ends with its helper's stdin, here.
-const trees: ProcessTree[] = [];
+const trees: JobTree[] = [];
 after(async () => {
 	await Promise.all(trees.map(async tree => tree.dispose()));
 	rmSync(dir, {recursive: true, force: true});
 });
 const spawnTree = (command: string) => {
-	const tree = os.spawnTree(spawnOptions(command));
+	const tree = os.spawnTree(spawnOptions(command)) as JobTree; // The helper's tree: its members can be listed.
 	trees.push(tree);
 	return tree;
 };
@@ -32,7 +32,7 @@ const spawnTree = (command: string) => {
 type Pids = {server: number; child: number; grandchild: number; port: number};
 
 /** Start the tree fixture held, release it, wait for its pids (bounded). */
-async function startTreeServer(name: string): Promise<{tree: ProcessTree; pids: Pids; report: string}> {
+async function startTreeServer(name: string): Promise<{tree: JobTree; pids: Pids; report: string}> {
 	const port = await freePort();
 	const report = path.join(dir, `${name}.json`);
 	const tree = spawnTree(nodeCommand(fixture('win-tree-server.js'), String(port), report));
@@ -80,15 +80,15 @@ describe('win32 process tree through the job helper', () => {
 
 	it('netstat names the server as the owner of its port', {skip: underWine && 'Wine\'s netstat -ano lists no listeners and no pids'}, async () => {
 		const {tree, pids} = await startTreeServer('netstat');
-		const owners = await os.listeners(pids.port);
+		const owners = os.listeners(pids.port);
 		assert.deepEqual(owners.map(listener => listener.pid), [pids.server]);
-		assert.deepEqual(await os.listenersOf(await tree.members()), owners);
+		assert.deepEqual(await tree.listeners(), owners);
 		await tree.stop(0);
 	});
 
 	it('asking netstat never throws, whatever it prints', async () => {
-		assert.ok(Array.isArray(await os.listeners(1)));
-		assert.deepEqual(await os.listenersOf([]), []);
+		assert.ok(Array.isArray(os.listeners(1)));
+		assert.deepEqual(os.groupListeners(1), [], 'Windows has no process groups to ask about');
 	});
 
 	it('passes exit codes through: a program\'s and cmd\'s own', async () => {

@@ -1,7 +1,7 @@
 import {execFile, spawn, type ChildProcess} from 'node:child_process';
 import {PassThrough} from 'node:stream';
 import {stopTree} from '../stop-tree.js';
-import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
+import type {Listener, ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
 
 /** Where Windows' own tools are: by full path, never looked up in the current directory. */
 export type Win32Tools = {comspec: string; taskkill: string; node: string};
@@ -38,7 +38,7 @@ process.stdin.on('close', () => {
  * parent exited). No graceful step (CTRL_BREAK needs the helper's shared console group);
  * "gone" means cmd.exe has exited. The weaker mode is named once by the caller (Os.degraded).
  */
-export function spawnFallbackTree(tools: Win32Tools, options: SpawnTreeOptions): ProcessTree {
+export function spawnFallbackTree(tools: Win32Tools, options: SpawnTreeOptions, listenersOf: (pids: readonly number[]) => Listener[]): ProcessTree {
 	const stdout = new PassThrough();
 	const stderr = new PassThrough();
 	const guardian = spawn(tools.node, ['-e', guardianScript, tools.taskkill], {detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true});
@@ -85,11 +85,12 @@ export function spawnFallbackTree(tools: Win32Tools, options: SpawnTreeOptions):
 		async isGone() {
 			return gone();
 		},
-		async members() {
-			return gone() || child?.pid === undefined ? [] : [child.pid];
+		gone: exited.then(() => {}),
+		async listeners() {
+			return gone() || child?.pid === undefined ? [] : listenersOf([child.pid]);
 		},
 		async stop(graceMs) {
-			return stopTree(tree, graceMs);
+			return stopTree(tree, graceMs, exited);
 		},
 		removeOnOrphan(directory) {
 			tell(`tmp ${directory}`);

@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs';
 import path from 'node:path';
 
 /** What the lookup needs from the machine; injected, so the rules are tested anywhere. */
@@ -13,6 +14,15 @@ export type WindowsLookup = {
 };
 
 const defaultPathext = '.COM;.EXE;.BAT;.CMD';
+
+/** Whether a regular file is there (the lookup's `isFile` on the real machine). */
+export function isFile(file: string): boolean {
+	try {
+		return statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
 
 /** Batch files run under cmd.exe (their arguments need {@link batchCommand} quoting). */
 export function isBatchFile(file: string): boolean {
@@ -48,13 +58,4 @@ export function findWindowsExecutable(command: string, lookup: WindowsLookup): s
 	}
 
 	return undefined;
-}
-
-/**
- * `npm:<script>` for cmd.exe: the expanded `npm run <script> …` with npm given by its full path
- * (`"C:\Program Files\nodejs\npm.cmd" run dev`), so cmd never picks up an `npm.bat` from the
- * current directory. Other commands, or npm not found on PATH, pass through unchanged.
- */
-export function windowsNpmCommand(expanded: string, npm: string | undefined): string {
-	return npm !== undefined && expanded.startsWith('npm run ') && !npm.includes('"') ? `"${npm}"${expanded.slice(3)}` : expanded;
 }

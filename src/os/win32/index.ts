@@ -1,8 +1,12 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {Os, OsListener} from '../types.js';
+import {runClientDirectly} from './direct-client.js';
+import type {Os} from '../types.js';
 import {spawnFallbackTree} from './fallback-tree.js';
+import {startWin32Guardian} from './guardian.js';
+import {spawnJobClient} from './job-client.js';
+import {findWindowsExecutable, isFile} from './find-executable.js';
 import {spawnJobTree} from './job-tree.js';
 import {netstatListeners} from './netstat.js';
 
@@ -51,17 +55,26 @@ export function createWin32Os(options: Win32OsOptions = {}): Os {
 		taskkill: path.win32.join(system32, 'taskkill.exe'),
 		node: options.node ?? process.execPath,
 	};
-	const listeners = async (): Promise<OsListener[]> => netstatListeners(systemRoot);
+	const listeners = () => netstatListeners(systemRoot);
+	const listenersOf = (pids: readonly number[]) => {
+		const wanted = new Set(pids);
+		return wanted.size === 0 ? [] : listeners().filter(listener => listener.pid !== undefined && wanted.has(listener.pid));
+	};
+
 	return {
 		name: 'win32',
-		spawnTree: spawnOptions => (helper === undefined ? spawnFallbackTree(tools, spawnOptions) : spawnJobTree(helper, spawnOptions)),
-		async listeners(port) {
-			return (await listeners()).filter(listener => listener.port === port);
+		shell: 'cmd',
+		stopWords: {graceful: 'CTRL_BREAK', kill: 'TerminateJobObject', tree: 'the job of process'},
+		findClient(command, {cwd, env}) {
+			const found = findWindowsExecutable(command, {path: env.PATH ?? env.Path, pathext: env.PATHEXT, cwd, isFile});
+			return found === undefined ? {status: 'not-found'} : {status: 'ok', path: found};
 		},
-		async listenersOf(pids) {
-			const wanted = new Set(pids);
-			return wanted.size === 0 ? [] : (await listeners()).filter(listener => listener.pid !== undefined && wanted.has(listener.pid));
-		},
+		seesListeners: true,
+		spawnTree: spawnOptions => (helper === undefined ? spawnFallbackTree(tools, spawnOptions, listenersOf) : spawnJobTree(helper, spawnOptions, listenersOf)),
+		spawnClient: (argv, clientOptions) => (helper === undefined ? runClientDirectly(argv, {...clientOptions, comspec: tools.comspec, taskkill: tools.taskkill}) : spawnJobClient(helper, argv, {...clientOptions, comspec: tools.comspec})),
+		startGuardian: () => startWin32Guardian(),
+		listeners: port => listeners().filter(listener => listener.port === port),
+		groupListeners: () => [],
 		inTerminalForeground: stdinIsTty => stdinIsTty,
 		degraded: helper === undefined
 			? `the Windows job helper (${jobHelperName}) is missing: the server's tree is ended with taskkill /T /F, which misses processes that left the tree, and has no graceful stop`

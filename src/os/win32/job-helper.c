@@ -1,17 +1,27 @@
-/* mcp-launch-job.exe "<command>": run one cmd.exe command line inside a Job Object, so that its
- * whole tree (cmd, what cmd starts, their detached children) ends with it, on every path: the job
- * has JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE and only this process holds its handle, so when this
- * process ends for any reason (its stdin closed because mcp-launch died, or it was killed) the
- * kernel kills the tree.
+/* mcp-launch-job.exe [--client] "<command>": run one command inside a Job Object, so that its
+ * whole tree (what it starts, their detached children) ends with it, on every path: the job has
+ * JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE and only this process holds its handle, so when this
+ * process ends for any reason (its control pipe closed because mcp-launch died, or it was
+ * killed) the kernel kills the tree.
  *
- * mcp-launch starts this process detached (so it is outside the job libuv puts children in, which
- * would kill it with mcp-launch before it could clean up); it attaches to mcp-launch's console,
- * which the command then shares, so CTRL_BREAK_EVENT can reach the command's group.
- * The command starts suspended, in a new process group, stdin NUL, stdout/stderr this process's.
- * Lines on stdin:  go (resume it)  break (CTRL_BREAK_EVENT to its group)  kill (TerminateJobObject)
+ * Server mode (the default): the command is a cmd.exe command line, run as
+ * `%ComSpec% /d /v:off /s /c "<command>"`, suspended, in a new process group, stdin NUL,
+ * stdout/stderr this process's. mcp-launch starts this process detached (so it is outside the
+ * job libuv puts children in, which would kill it with mcp-launch before it could clean up); it
+ * attaches to mcp-launch's console, which the command then shares, so CTRL_BREAK_EVENT can
+ * reach the command's group. Control lines come on stdin.
+ *
+ * Client mode (--client): the command is a whole command line (a program and its quoted
+ * arguments), run suspended in mcp-launch's console and process group (Ctrl-C typed there
+ * reaches it) with this process's stdin, stdout and stderr (mcp-launch's: the client owns the
+ * terminal). This process is not detached: it dies with mcp-launch, and the kernel ends the
+ * client's job with it. Control lines come on fd 4, since stdin is the client's. When the client
+ * exits, its job is ended (nothing it started outlives it) and this process exits.
+ *
+ * Control lines:   go (resume it)  break (CTRL_BREAK_EVENT to its group)  kill (TerminateJobObject)
  *                  count (live processes in the job)  pids (their ids)  tmp <dir> (remove at the end)
- * Lines on fd 3 (when open): pid <n>  exit <code>  count <n>  pids <n> <n>…  error <what> <code>
- * At EOF on stdin: the job is terminated, the tmp directory removed, and this process exits. */
+ * Lines on fd 3 (when open): pid <n>  exit <code>  count <n>  pids <n> <n>...  error <what> <code>
+ * At EOF on the control pipe: the job is terminated, the tmp directory removed, and this process exits. */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #include <io.h>
@@ -32,13 +42,17 @@ static void answer(const char *text) {
 
 static BOOL WINAPI ignore(DWORD event) { (void)event; return TRUE; } /* Ctrl-C on the console is the client's. */
 
+static BOOL clientMode;
+
 static DWORD WINAPI watch(LPVOID process) {
 	DWORD code = 0;
 	char text[32];
 	WaitForSingleObject(process, INFINITE);
 	GetExitCodeProcess(process, &code);
+	if (clientMode) TerminateJobObject(job, code); /* The client's tree ends with it. */
 	snprintf(text, sizeof text, "exit %lu\n", code);
 	answer(text);
+	if (clientMode) ExitProcess(code);
 	return 0;
 }
 
@@ -73,7 +87,7 @@ static DWORD live(void) {
 	return info.ActiveProcesses;
 }
 
-static void command(char *line, HANDLE thread, DWORD group) {
+static void command_(char *line, HANDLE thread, DWORD group) {
 	char text[32];
 	if (!strcmp(line, "go")) ResumeThread(thread);
 	else if (!strcmp(line, "break")) GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, group);
@@ -103,30 +117,44 @@ int wmain(int argc, wchar_t **argv) {
 	char buffer[8192];
 	size_t used = 0;
 	DWORD got;
-	if (argc != 2) { fputs("usage: mcp-launch-job \"<command>\"\n", stderr); return 2; }
+	clientMode = argc == 3 && !wcscmp(argv[1], L"--client");
+	if (argc != 2 && !clientMode) { fputs("usage: mcp-launch-job [--client] \"<command>\"\n", stderr); return 2; }
+	wchar_t *command = argv[argc - 1];
 	InitializeCriticalSection(&lock);
 	/* Our pipes, taken before AttachConsole, which may point unset standard handles at the console. */
-	HANDLE input = GetStdHandle(STD_INPUT_HANDLE), output = GetStdHandle(STD_OUTPUT_HANDLE), error = GetStdHandle(STD_ERROR_HANDLE);
+	HANDLE input = clientMode ? (HANDLE)_get_osfhandle(4) : GetStdHandle(STD_INPUT_HANDLE);
+	HANDLE output = GetStdHandle(STD_OUTPUT_HANDLE), error = GetStdHandle(STD_ERROR_HANDLE);
 	answers = (HANDLE)_get_osfhandle(3);
-	DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT;
-	if (!AttachConsole(ATTACH_PARENT_PROCESS) && GetLastError() != ERROR_ACCESS_DENIED) flags |= CREATE_NO_WINDOW; /* No console to share: open none. */
-	SetConsoleCtrlHandler(ignore, TRUE);
+	DWORD flags = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT;
+	if (clientMode) {
+		SetConsoleCtrlHandler(NULL, FALSE); /* The client takes Ctrl-C as it would in the terminal... */
+	} else {
+		flags |= CREATE_NEW_PROCESS_GROUP;
+		if (!AttachConsole(ATTACH_PARENT_PROCESS) && GetLastError() != ERROR_ACCESS_DENIED) flags |= CREATE_NO_WINDOW; /* No console to share: open none. */
+	}
+	SetConsoleCtrlHandler(ignore, TRUE); /* ...this process never ends of it. */
 	SetHandleInformation(input, HANDLE_FLAG_INHERIT, 0); /* The tree gets none of our control pipes. */
 	if (answers != INVALID_HANDLE_VALUE) SetHandleInformation(answers, HANDLE_FLAG_INHERIT, 0);
 
 	job = CreateJobObjectW(NULL, NULL);
 	limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
 	if (!job || !SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) return fail("job");
-	if (!GetEnvironmentVariableW(L"ComSpec", comspec, MAX_PATH)) wcscpy(comspec, L"C:\\Windows\\System32\\cmd.exe");
-	size_t size = wcslen(comspec) + wcslen(argv[1]) + 32;
-	wchar_t *line = malloc(size * sizeof *line);
-	/* /s: cmd strips the outer quotes and keeps the rest as it is; /v:off: no !VAR! expansion. */
-	swprintf(line, size, L"\"%ls\" /d /v:off /s /c \"%ls\"", comspec, argv[1]);
+	wchar_t *line, *program = NULL;
+	if (clientMode) {
+		line = command; /* Quoted by mcp-launch for the program's own parser (argv-quote.ts). */
+	} else {
+		if (!GetEnvironmentVariableW(L"ComSpec", comspec, MAX_PATH)) wcscpy(comspec, L"C:\\Windows\\System32\\cmd.exe");
+		size_t size = wcslen(comspec) + wcslen(command) + 32;
+		line = malloc(size * sizeof *line);
+		/* /s: cmd strips the outer quotes and keeps the rest as it is; /v:off: no !VAR! expansion. */
+		swprintf(line, size, L"\"%ls\" /d /v:off /s /c \"%ls\"", comspec, command);
+		program = comspec;
+	}
 	startup.dwFlags = STARTF_USESTDHANDLES;
-	startup.hStdInput = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
+	startup.hStdInput = clientMode ? GetStdHandle(STD_INPUT_HANDLE) : CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
 	startup.hStdOutput = output;
 	startup.hStdError = error;
-	if (!CreateProcessW(comspec, line, NULL, NULL, TRUE, flags, NULL, NULL, &startup, &child)) return fail("spawn");
+	if (!CreateProcessW(program, line, NULL, NULL, TRUE, flags, NULL, NULL, &startup, &child)) return fail("spawn");
 	if (!AssignProcessToJobObject(job, child.hProcess)) { TerminateProcess(child.hProcess, 1); return fail("assign"); }
 	snprintf(buffer, sizeof buffer, "pid %lu\n", child.dwProcessId);
 	answer(buffer);
@@ -139,7 +167,7 @@ int wmain(int argc, wchar_t **argv) {
 		while ((end = strchr(start, '\n'))) {
 			*end = 0;
 			if (end > start && end[-1] == '\r') end[-1] = 0;
-			command(start, child.hThread, child.dwProcessId);
+			command_(start, child.hThread, child.dwProcessId);
 			start = end + 1;
 		}
 		used = strlen(start);

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import {PassThrough, type Readable} from 'node:stream';
 import {stopTree} from '../stop-tree.js';
-import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
+import type {Listener, ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
 
 /**
  * A command run by the job helper (job-helper.c): cmd.exe in a Job Object that only the helper
@@ -11,7 +11,10 @@ import type {ProcessTree, SpawnTreeOptions, TreeExit} from '../types.js';
  * temp directory (it attaches to mcp-launch's console itself, for CTRL_BREAK); its stdin carries our commands (`go`, `break`, `kill`, `count`, `pids`, `tmp`), its
  * fd 3 the answers (`pid`, `exit`, `count`, `pids`, `error`), its stdout/stderr are the command's.
  */
-export function spawnJobTree(helper: string, options: SpawnTreeOptions): ProcessTree {
+/** A tree in a job: its members can be listed (the job's process ids). */
+export type JobTree = ProcessTree & {members(): Promise<number[]>};
+
+export function spawnJobTree(helper: string, options: SpawnTreeOptions, listenersOf: (pids: readonly number[]) => Listener[]): JobTree {
 	const child = spawn(helper, [options.command], {cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], windowsHide: true, detached: true});
 	const control = child.stdin!;
 	control.on('error', () => {}); // EPIPE: the helper is gone, and with it the tree.
@@ -86,7 +89,9 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 		});
 	};
 
-	const tree: ProcessTree = {
+	const members = async () => (await ask('pids')).map(Number).filter(Number.isInteger);
+	const tree: JobTree = {
+		members,
 		get pid() {
 			return pid;
 		},
@@ -94,6 +99,7 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 		stdout: child.stdout ?? new PassThrough().end(),
 		stderr: child.stderr ?? new PassThrough().end(),
 		exited,
+		gone: helperDone, // Job handles are not ids anyone can reuse: nothing to forget before that.
 		release() {
 			released = true;
 			send('go');
@@ -107,11 +113,12 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 		async isGone() {
 			return Number((await ask('count'))[0]) === 0;
 		},
-		async members() {
-			return (await ask('pids')).map(Number).filter(Number.isInteger);
+		async listeners() {
+			const pids = await members();
+			return pids.length === 0 ? [] : listenersOf(pids);
 		},
 		async stop(graceMs) {
-			return stopTree(tree, released ? graceMs : 0);
+			return stopTree(tree, released ? graceMs : 0, exited);
 		},
 		removeOnOrphan(directory) {
 			send(`tmp ${directory}`);
@@ -125,7 +132,7 @@ export function spawnJobTree(helper: string, options: SpawnTreeOptions): Process
 }
 
 /** Call `onLine` for every line of a stream (the helper's answers). */
-function readLines(stream: Readable | null, onLine: (line: string) => void): void {
+export function readLines(stream: Readable | null, onLine: (line: string) => void): void {
 	if (!stream) {
 		return;
 	}

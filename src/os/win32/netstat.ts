@@ -2,9 +2,9 @@
 // translated (the title, the column headers and the state: LISTENING, ABHÖREN, ESCUCHANDO…, and
 // under a mismatched console code page ABH™REN), so nothing here reads a word: a listener is a
 // TCP row whose foreign address is the wildcard with port 0, which no locale changes.
-import {execFile} from 'node:child_process';
+import {execFileSync} from 'node:child_process';
 import path from 'node:path';
-import type {OsListener} from '../types.js';
+import type {Listener} from '../types.js';
 
 const row = /^\s*TCP\s+(\S+)\s+(\S+)\s+(?:\S.*?\s+)?(\d+)\s*$/i;
 const wildcardRemote = new Set(['0.0.0.0:0', '[::]:0', '*:*']);
@@ -25,8 +25,8 @@ function splitAddress(text: string): {address: string; family: 4 | 6; port: numb
 }
 
 /** The LISTEN rows of `netstat -ano` (any locale, IPv4 and IPv6), with their pids. Pure. */
-export function parseNetstat(text: string): OsListener[] {
-	const result: OsListener[] = [];
+export function parseNetstat(text: string): Listener[] {
+	const result: Listener[] = [];
 	for (const line of text.split(/\r?\n/)) {
 		const match = row.exec(line);
 		if (!match || !wildcardRemote.has(match[2]!)) {
@@ -46,12 +46,13 @@ export function parseNetstat(text: string): OsListener[] {
  * `netstat -ano` (every protocol: `-p TCP` alone would leave out IPv6 listeners, and a second
  * run for `-p TCPv6` costs another process). Empty when netstat cannot run or shows nothing
  * (Wine's netstat lists no listeners and no pids). Read as latin1: only ASCII fields are used.
- * By its full path: a bare name would be looked up in the current directory first.
+ * By its full path: a bare name would be looked up in the current directory first. Synchronous,
+ * as /proc and lsof are (the diagnosis rules take listeners as a plain function), bounded at 5 s.
  */
-export async function netstatListeners(systemRoot: string): Promise<OsListener[]> {
-	return new Promise(resolve => {
-		execFile(path.win32.join(systemRoot, 'System32', 'netstat.exe'), ['-ano'], {encoding: 'latin1', timeout: 5_000, windowsHide: true}, (error, stdout) => {
-			resolve(error ? [] : parseNetstat(stdout));
-		});
-	});
+export function netstatListeners(systemRoot: string): Listener[] {
+	try {
+		return parseNetstat(execFileSync(path.win32.join(systemRoot, 'System32', 'netstat.exe'), ['-ano'], {encoding: 'latin1', timeout: 5_000, windowsHide: true, stdio: ['ignore', 'pipe', 'ignore']}));
+	} catch {
+		return [];
+	}
 }

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import type {Listener} from './port-owner.js';
+import type {Listener} from '../types.js';
 
 /**
  * `lsof -nP -iTCP -sTCP:LISTEN -Fpcnt` output, one field per line: p<pid>, c<command>, then
@@ -113,4 +113,19 @@ export function lsof(args: string[]): Listener[] {
 export function liveGroupMembers(pgid: number): number[] | undefined {
 	const text = run('lsof', ['-t', `-g${pgid}`]);
 	return text === undefined ? undefined : text.split('\n').filter(line => /^\d+$/.test(line)).map(Number);
+}
+
+/** Every LISTEN socket on a port, with owners (named by their command line, from ps). */
+export function portListeners(port: number): Listener[] {
+	return lsof(['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcnt']).filter(listener => listener.port === port);
+}
+
+/** The LISTEN sockets held by these processes. */
+export function listenersOf(pids: readonly number[]): Listener[] {
+	return pids.length === 0 ? [] : lsof(['-nP', '-a', `-p${pids.join(',')}`, '-iTCP', '-sTCP:LISTEN', '-Fpcnt']);
+}
+
+/** The LISTEN sockets of every live process in a process group. */
+export function groupListeners(pgid: number): Listener[] {
+	return lsof(['-nP', '-a', `-g${pgid}`, '-iTCP', '-sTCP:LISTEN', '-Fpcnt']);
 }

@@ -1,5 +1,5 @@
-import {OptionError} from '../../option-error.js';
-import {type FilledCommand, fillCommandWith, type PlaceholderValues} from '../../workflow/placeholders.js';
+import {OptionError} from '../option-error.js';
+import {type FilledCommand, fillCommandWith, type PlaceholderValues} from './placeholders.js';
 import {cmdContexts, cmdSafeValue, cmdVariableReference, hasOwnPercent} from './cmd-context.js';
 
 /**

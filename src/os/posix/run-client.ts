@@ -1,35 +1,8 @@
 import {spawn} from 'node:child_process';
-import {signalExitCode} from '../exit-codes.js';
-import {type ProcessRef, processTree, signalTree, waitTreeGone} from '../lifecycle/process-tree.js';
-
-export type ClientExit = {
-	/** The exit code mcp-launch passes on: the client's own, or 128+N when it died of signal N. */
-	exitCode: number;
-	/** The client's own exit code, when it exited normally. */
-	code: number | undefined;
-	/** The signal that ended the client, if any. */
-	signal: string | undefined;
-	/** Set when the client could not be started: ENOENT, EACCES, ... */
-	spawnError?: {code: string; message: string};
-};
-
-export type RunningClient = {
-	readonly pid: number | undefined;
-	readonly exited: Promise<ClientExit>;
-	/** Let the client run (see runClient). */
-	release(): void;
-	/** The client is not wanted after all: its shell reads EOF and exits 0 without running it. */
-	cancel(): void;
-	/** True while the shell still waits for release() or cancel(). */
-	waiting(): boolean;
-	/** Send a signal to the client and every descendant it has now. */
-	kill(signal: NodeJS.Signals): void;
-	/**
-	 * After the client exited: wait until every process that got a signal through kill() is
-	 * gone, SIGKILLing the rest after `graceMs`. True when nothing is left.
-	 */
-	reap(graceMs: number): Promise<boolean>;
-};
+import {signalExitCode} from '../../exit-codes.js';
+import {pollUntil} from '../poll.js';
+import type {ClientExit, RunningClient} from '../types.js';
+import type {PosixEvidence, ProcessRef} from './evidence.js';
 
 /**
  * The client starts as a tiny /bin/sh that waits for a line on fd 3 and then execs the client
@@ -49,7 +22,7 @@ const stub = 'read -r _ <&3 || exit 0; exec 3<&-; exec "$@"';
  * against 7-8 ms for child_process.spawn (whose code the server spawn has already warmed),
  * and all that is needed of it is an exit code, a signal and ENOENT/EACCES, below.
  */
-export function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}): RunningClient {
+export function runClient(argv: readonly [string, ...string[]], options: {cwd: string; env: Record<string, string | undefined>}, evidence: PosixEvidence): RunningClient {
 	let subprocess: ReturnType<typeof spawn>;
 	try {
 		subprocess = spawn('/bin/sh', ['-c', stub, 'mcp-launch-client', ...argv], {cwd: options.cwd, env: options.env, stdio: ['inherit', 'inherit', 'inherit', 'pipe']});
@@ -74,6 +47,16 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 	});
 
 	const signalled = new Map<number, ProcessRef>();
+	const running = (ref: ProcessRef) => stillRunning(ref, evidence);
+	const signalTree = (tree: readonly ProcessRef[], signal: NodeJS.Signals) => {
+		for (const ref of tree.filter(running)) {
+			try {
+				process.kill(ref.pid, signal);
+			} catch {}
+		}
+	};
+
+	const treeGone = async (tree: readonly ProcessRef[], ms: number) => pollUntil(() => !tree.some(running), ms);
 	let held = true;
 	return {
 		pid: subprocess.pid,
@@ -94,7 +77,7 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 
 			// The client's children too (`sh -c 'node client.js; …'`): a terminal would reach them
 			// as a group; here they are found by parent pid while the client is still there.
-			for (const ref of subprocess.exitCode === null && subprocess.signalCode === null ? processTree(subprocess.pid) : []) {
+			for (const ref of subprocess.exitCode === null && subprocess.signalCode === null ? evidence.descendants(subprocess.pid) : []) {
 				signalled.set(ref.pid, ref);
 			}
 
@@ -102,18 +85,18 @@ export function runClient(argv: readonly [string, ...string[]], options: {cwd: s
 		},
 		async reap(graceMs) {
 			const tree = [...signalled.values()];
-			if (await waitTreeGone(tree, graceMs)) {
+			if (await treeGone(tree, graceMs)) {
 				return true;
 			}
 
 			signalTree(tree, 'SIGKILL');
-			return waitTreeGone(tree, 2_000);
+			return treeGone(tree, 2_000);
 		},
 	};
 }
 
 /** A client that could not even be forked: it exits at once with 126 and the reason. */
-function notStarted(error: NodeJS.ErrnoException): RunningClient {
+export function notStarted(error: NodeJS.ErrnoException): RunningClient {
 	const spawnError = {code: error.code ?? 'EACCES', message: error.message};
 	return {
 		pid: undefined,
@@ -124,4 +107,15 @@ function notStarted(error: NodeJS.ErrnoException): RunningClient {
 		kill() {},
 		reap: async () => true,
 	};
+}
+
+/** Whether the process is still the one that was looked at (same start time), and not a zombie. */
+function stillRunning(ref: ProcessRef, evidence: PosixEvidence): boolean {
+	try {
+		process.kill(ref.pid, 0);
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+
+	return ref.start === undefined ? true : evidence.startOf(ref.pid) === ref.start;
 }

@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process';
 import {lstatSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import type {Guardian} from '../types.js';
 import {guardianScript} from './guardian-script.js';
 
 /**
@@ -11,28 +12,9 @@ import {guardianScript} from './guardian-script.js';
  * directory. Only ids and a directory mcp-launch created ever reach it: every value is checked
  * here before it is written (and the script checks again).
  */
-export type Guardian = {
-	readonly pid: number | undefined;
-	/**
-	 * A server's process group to end if mcp-launch dies. When `gone` resolves (the group is known
-	 * empty, so its id may be reused by anyone), the guardian is told to forget it.
-	 */
-	addGroup(pgid: number, gone?: Promise<unknown>): void;
-	/** The client pid (its descendants are found when needed) to end too if mcp-launch dies; undefined: none. */
-	setClient(pid: number | undefined): void;
-	/**
-	 * The private temporary directory to remove too if mcp-launch dies. Throws unless it is one
-	 * mcp-launch made: see {@link isOwnTempDir}.
-	 */
-	setTempDir(path: string): void;
-	/** The grace between SIGTERM and SIGKILL, when it is not the one the guardian was started with. */
-	setGrace(killTimeoutMs: number): void;
-	/** Normal teardown is done: the guardian exits without touching anything. */
-	dismiss(): void;
-};
 
 /** A guardian for nothing: no process was spawned. */
-export const inertGuardian: Guardian = {pid: undefined, addGroup() {}, setClient() {}, setTempDir() {}, setGrace() {}, dismiss() {}};
+export const inertGuardian: Guardian = {pid: undefined, addTree() {}, setClient() {}, setTempDir() {}, setGrace() {}, dismiss() {}};
 
 /** A grace for sleep(1): `0.500`, or `0` for none. */
 const seconds = (ms: number): string => (ms > 0 ? (ms / 1000).toFixed(3) : '0');
@@ -79,10 +61,11 @@ export function startGuardian(killTimeoutMs: number): Guardian {
 
 	return {
 		pid: child.pid,
-		addGroup(pgid, gone) {
-			if (isSignalableId(pgid)) {
+		addTree({pid: pgid, gone}) {
+			// Once the group is known empty (its id may then be reused by anyone), it is forgotten.
+			if (pgid !== undefined && isSignalableId(pgid)) {
 				send(`group ${pgid}`);
-				void gone?.then(() => {
+				void gone.then(() => {
 					send(`ungroup ${pgid}`);
 				});
 			}

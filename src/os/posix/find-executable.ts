@@ -1,7 +1,6 @@
 import {accessSync, constants, statSync} from 'node:fs';
 import path from 'node:path';
-
-export type ExecutableCheck = {status: 'ok'; path: string} | {status: 'not-found'} | {status: 'not-executable'; path: string};
+import type {ExecutableCheck} from '../types.js';
 
 function check(candidate: string): ExecutableCheck {
 	try {

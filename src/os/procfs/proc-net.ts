@@ -1,6 +1,7 @@
 // Reading Linux's own account of TCP listeners: the LISTEN rows of /proc/net/tcp{,6} and
 // which process holds each socket inode (/proc/PID/fd), plus /proc/PID/cmdline.
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
+import type {Listener} from '../types.js';
 
 /** One LISTEN row of /proc/net/tcp or /proc/net/tcp6. */
 export type ProcNetListener = {address: string; port: number; family: 4 | 6; inode: number};
@@ -138,4 +139,46 @@ export function ownersOf(inodes: Set<number>, pids: number[]): Map<number, numbe
 	}
 
 	return owners;
+}
+
+function withOwner(socket: ProcNetListener, pid: number | undefined): Listener {
+	const listener: Listener = {address: socket.address, port: socket.port, family: socket.family};
+	if (pid !== undefined) {
+		listener.pid = pid;
+		const command = commandOf(pid);
+		if (command !== undefined) {
+			listener.command = command;
+		}
+	}
+
+	return listener;
+}
+
+/** Every LISTEN socket on a port (all families and addresses), with the owner's pid and command line. */
+export function portListeners(port: number): Listener[] {
+	const sockets = procListeners().filter(socket => socket.port === port);
+	if (sockets.length === 0) {
+		return [];
+	}
+
+	const owners = ownersOf(new Set(sockets.map(socket => socket.inode)), allPids());
+	return sockets.map(socket => withOwner(socket, owners.get(socket.inode)));
+}
+
+/** The LISTEN sockets held by these processes (the lowest pid when several hold one). */
+export function listenersOf(pids: readonly number[]): Listener[] {
+	if (pids.length === 0) {
+		return [];
+	}
+
+	const owners = new Map<number, number>();
+	for (const pid of [...pids].sort((a, b) => a - b)) {
+		for (const inode of socketInodes(pid)) {
+			if (!owners.has(inode)) {
+				owners.set(inode, pid);
+			}
+		}
+	}
+
+	return procListeners().filter(socket => owners.has(socket.inode)).map(socket => withOwner(socket, owners.get(socket.inode)));
 }
