@@ -5,58 +5,20 @@
 // the server with no account. The point of the product, deterministic: against a server that boots
 // slowly (it listens only once the test says so), Claude Code alone started at the same moment
 // fails, and under mcp-launch connects.
-import {test, type TestContext} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {FIXTURES, show, startCli, type CliResult} from './helpers/cli.js';
-import {ciTool, ciVersion, nodeAtLeast, skipUnlessFetched} from './helpers/ci-tools.js';
-import {assertTreeGone, BIN, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, venvMissing, warnings, watchTree} from './helpers/matrix.js';
+import {FIXTURES, show, startCli} from './helpers/cli.js';
+import {claude, claudes, claudeWorld, said} from './helpers/claude.js';
+import {assertTreeGone, display, matrixTest, saveRowsAfter, venvMissing, warnings, watchTree} from './helpers/matrix.js';
 import {freePort, portIsFree} from './helpers/net.js';
 import type {ProcInfo} from './helpers/soak-procs.js';
 import {waitFor} from './helpers/wait.js';
 
 saveRowsAfter(import.meta.filename);
 const SLOW_BOOT = path.join(FIXTURES, 'matrix-slow-boot.sh');
-
-/** One Claude Code release: where its `claude` is, why it cannot run here, and how `claude mcp list` words health. */
-type Claude = {version: string; bin: string | undefined; skip: string | false; connected: RegExp; failed: RegExp};
-
-const claudes: Claude[] = [
-	{
-		version: '1.0.128',
-		bin: path.join(BIN, 'claude'),
-		skip: nodeAtLeast('26.0.0') ? `Claude Code 1.0.128 crashes on Node ${process.versions.node} (Cannot read properties of undefined (reading 'prototype')): its rows run on Node 20 and 24` : false,
-		connected: / - ✓ Connected/,
-		failed: / - ✗ Failed to connect/,
-	},
-	{
-		version: ciVersion('claude-code'),
-		bin: ciTool('claude-code'),
-		skip: skipUnlessFetched('claude-code') || (nodeAtLeast('22.0.0') ? false : `Claude Code ${ciVersion('claude-code')} wants Node >= 22 (this is ${process.versions.node}): .ci/run runs its rows on Node 24`),
-		connected: / - ✔ Connected/,
-		failed: / - ✘ Failed to connect — ECONNREFUSED/,
-	},
-];
-
-/** A project dir and a throwaway HOME for Claude Code; the environment to run it in. */
-function claudeWorld(t: TestContext, release: Claude): {cwd: string; env: NodeJS.ProcessEnv; dir: string} {
-	const dir = tempDir(t, 'mcp-launch-claude-');
-	const home = path.join(dir, 'home');
-	const cwd = path.join(dir, 'project');
-	mkdirSync(home);
-	mkdirSync(cwd);
-	const env = matrixEnv({HOME: home, DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1'});
-	env.PATH = `${path.dirname(release.bin!)}${path.delimiter}${env.PATH}`; // `claude` in a client's shell is this release.
-	return {cwd, env, dir};
-}
-
-const claude = (release: Claude, args: string[], world: {cwd: string; env: NodeJS.ProcessEnv}): Promise<CliResult> =>
-	startCli(args, {command: [release.bin!], cwd: world.cwd, env: world.env, timeoutMs: 60_000}).exited;
-
-/** `✓ Connected` / `✔ Connected` as this release prints it, for the table. */
-const said = (pattern: RegExp): string => `\`${pattern.source.replace(/^ - /, '').replace(/ — .*/, '')}\``;
 
 for (const release of claudes) {
 	const client = `Claude Code ${release.version} (\`claude mcp list\`)`;

@@ -10,9 +10,10 @@ import type {Readable} from 'node:stream';
 import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {ToolListChangedNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
-import {CLI, CLIENT_FIXTURE, show, startCli, type CliResult} from './helpers/cli.js';
+import {CLI, CLIENT_FIXTURE, show, startCli} from './helpers/cli.js';
 import {call, connect, WATCH_SERVER, writeTools} from './helpers/front-door.js';
-import {BIN, descendants, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, venvMissing, watchTree} from './helpers/matrix.js';
+import {claude, claudes, claudeWorld, said} from './helpers/claude.js';
+import {descendants, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, venvMissing, watchTree} from './helpers/matrix.js';
 import {freePort} from './helpers/net.js';
 import {killHard} from './helpers/proc.js';
 import {readJsonLines} from './helpers/report.js';
@@ -157,18 +158,13 @@ matrixTest(
 	);
 }
 
-{
-	const CLAUDE = path.join(BIN, 'claude');
-	const claude = async (args: string[], world: {cwd: string; env: NodeJS.ProcessEnv}): Promise<CliResult> =>
-		startCli(args, {command: [CLAUDE], cwd: world.cwd, env: world.env, timeoutMs: 60_000}).exited;
+for (const release of claudes) {
 	matrixTest(
-		'Claude Code `claude mcp list` while a restart is in progress (the server died, the next one boots): ✓ Connected',
-		{server: 'SDK server (stateful), --restart on-failure', client: 'Claude Code (`claude mcp list`)', command: `${display(['--restart', 'on-failure', '-p', '3000', '-s', 'node server.js'])} -- …; claude mcp list`},
+		`Claude Code ${release.version} \`claude mcp list\` while a restart is in progress (the server died, the next one boots): ${said(release.connected)}`,
+		{server: 'SDK server (stateful), --restart on-failure', client: `Claude Code ${release.version} (\`claude mcp list\`)`, command: `${display(['--restart', 'on-failure', '-p', '3000', '-s', 'node server.js'])} -- …; claude mcp list`, skip: release.skip || undefined},
 		async t => {
-			const dir = tempDir(t, 'mcp-launch-door-claude-');
-			const home = path.join(dir, 'home');
-			mkdirSync(home);
-			const world = {cwd: dir, env: matrixEnv({HOME: home, DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_TELEMETRY: '1', DISABLE_ERROR_REPORTING: '1'})};
+			const world = claudeWorld(t, release);
+			const dir = world.dir;
 			const port = await freePort();
 			const url = `http://127.0.0.1:${port}/mcp`;
 			const boot = path.join(dir, 'boot');
@@ -178,20 +174,20 @@ matrixTest(
 			const run = startCli(['-p', String(port), '--restart', 'on-failure', '--log-level', 'debug', '-s', `node ${WATCH_SERVER} --tools tools.json --hold-boot ${boot} --report ${report}`, '--', process.execPath, CLIENT_FIXTURE, '--no-connect', '--until-file', path.join(dir, 'go')], {cwd: dir, env: world.env, timeoutMs: 120_000});
 			watchTree(t, run);
 			await run.waitStderr(`ready ${url}`, 30_000);
-			const added = await claude(['mcp', 'add', '--transport', 'http', 'dev', url], world);
+			const added = await claude(release, ['mcp', 'add', '--transport', 'http', 'dev', url], world);
 			assert.equal(added.code, 0, show(added));
 			const starts = () => readJsonLines(report).filter(event => event.event === 'start');
 			rmSync(boot);
 			process.kill(readJsonLines(report).find(event => event.event === 'listening')!.pid, 'SIGKILL');
 			await waitFor(() => starts().length === 2, {timeoutMs: 30_000, what: 'the next generation to start booting'});
-			const listing = claude(['mcp', 'list'], world);
+			const listing = claude(release, ['mcp', 'list'], world);
 			await run.waitStderr(/initialize waits: no server serves yet/, 60_000); // Claude Code's health check is held.
 			writeFileSync(boot, '');
 			const listed = await listing;
 			assert.equal(listed.code, 0, show(listed));
-			assert.match(listed.stdout, new RegExp(`dev: ${url.replaceAll('.', '\\.')} \\(HTTP\\) - ✓ Connected`), show(listed));
+			assert.match(listed.stdout, new RegExp(`dev: ${url.replaceAll('.', '\\.')} \\(HTTP\\)${release.connected.source}`), show(listed));
 			assert.equal(readJsonLines(report).filter(event => event.event === 'listening').length, 2, 'answered by the restarted server');
-			return '`✓ Connected`: its check was held while the server restarted';
+			return `${said(release.connected)}: its check was held while the server restarted`;
 		},
 	);
 }
