@@ -28,6 +28,12 @@ async function poll(what, check, boundMs) {
 	throw new Error(`cpu: ${what} within ${boundMs} ms`);
 }
 
+/**
+ * The node process running wait-on: its script is argv[1]. Not a forked subshell of the `sh -c` line,
+ * whose argv (the whole line, wait-on included) is the shell's until it execs the server.
+ */
+const isWaitOn = text => /^\S*node \S*wait-on /.test(text);
+
 async function cpuRun(contender) {
 	const {files, remove} = runFiles();
 	const port = await freePort();
@@ -44,7 +50,7 @@ async function cpuRun(contender) {
 			waiter = leader;
 			first = await poll('mcp-launch spawned nothing', () => (childrenOf(leader).length > 0 ? {t: performance.now(), cpu: processCpu(leader)} : undefined), 10_000);
 		} else {
-			waiter = await poll('no wait-on process appeared', () => childrenOf(leader).find(pid => cmdline(pid).includes('wait-on')), 10_000);
+			waiter = await poll('no wait-on process appeared', () => childrenOf(leader).find(pid => isWaitOn(cmdline(pid))), 10_000);
 			await sleep(Math.max(0, enter + config.cpuWaitOnSettleMs - performance.now()));
 			first = {t: performance.now(), cpu: processCpu(waiter)};
 		}
