@@ -1,5 +1,5 @@
 import {isNormalAnswer} from '../readiness/probe-types.js';
-import type {AnswerContext, AnswerInput, AnswerVerdict} from './answer.js';
+import type {AnswerContext, AnswerInput, AnswerVerdict} from './types.js';
 
 /** What the rules read, worked out once from the answer. */
 export type Probe = {

@@ -1,28 +1,8 @@
 import {answerRules, type Probe, unexpectedStatus} from './answer-rules.js';
-import type {DiagnosisCause} from './types.js';
+import type {AnswerContext, AnswerInput, AnswerVerdict} from './types.js';
 
 export {authHints} from './answer-rules.js';
-
-export type AnswerVerdict = {
-	/** `ok`: a normal answer of an MCP endpoint to a bare probe. `warn`: it answers, but this is not going to work. */
-	severity: 'ok' | 'warn';
-	cause: DiagnosisCause;
-	status: number;
-	message: string;
-	fix: string;
-	/** The URL to use instead, when the answer tells (redirect target, announced path, other host). */
-	suggestedUrl?: string;
-};
-
-export type AnswerInput = {
-	status: number;
-	/** Location header of a 3xx. */
-	location?: string;
-	/** WWW-Authenticate header of a 401. */
-	wwwAuthenticate?: string;
-	/** The first bytes of a non-event-stream body (ProbeAnswer.bodySnippet). */
-	bodySnippet?: string;
-};
+export type {AnswerContext, AnswerInput, AnswerVerdict} from './types.js';
 
 /**
  * What the answer rules read of a probe's answer (a ProbeAnswer, a ReadyInfo, an address's
@@ -36,13 +16,6 @@ export function answerInput(answer: AnswerInput): AnswerInput {
 		...(answer.bodySnippet === undefined ? {} : {bodySnippet: answer.bodySnippet}),
 	};
 }
-
-export type AnswerContext = {
-	/** Paths the server announced in its output (see parseAnnounced). */
-	announcedPaths?: readonly string[];
-	/** The server's recent output lines, for its own hints (where its token file is). */
-	serverOutput?: readonly string[];
-};
 
 /** The JSON-RPC error of a body like `{"jsonrpc":"2.0","error":{"code":-32603,…},"id":null}`, or undefined when the body is no JSON-RPC message. */
 export function jsonRpcBody(body: string | undefined): {code?: number; message?: string} | undefined {

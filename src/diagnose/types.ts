@@ -46,3 +46,32 @@ export type Diagnosis = {
 	/** A URL that would work, when one is known (other address, port, path or scheme). */
 	suggestedUrl?: string;
 };
+
+/** What an answer to the probe means (answer.ts, answer-rules.ts). */
+export type AnswerVerdict = {
+	/** `ok`: a normal answer of an MCP endpoint to a bare probe. `warn`: it answers, but this is not going to work. */
+	severity: 'ok' | 'warn';
+	cause: DiagnosisCause;
+	status: number;
+	message: string;
+	fix: string;
+	/** The URL to use instead, when the answer tells (redirect target, announced path, other host). */
+	suggestedUrl?: string;
+};
+
+export type AnswerInput = {
+	status: number;
+	/** Location header of a 3xx. */
+	location?: string;
+	/** WWW-Authenticate header of a 401. */
+	wwwAuthenticate?: string;
+	/** The first bytes of a non-event-stream body (ProbeAnswer.bodySnippet). */
+	bodySnippet?: string;
+};
+
+export type AnswerContext = {
+	/** Paths the server announced in its output (see parseAnnounced). */
+	announcedPaths?: readonly string[];
+	/** The server's recent output lines, for its own hints (where its token file is). */
+	serverOutput?: readonly string[];
+};
