@@ -4,6 +4,8 @@
  */
 export const defaults = {
 	url: 'http://127.0.0.1:3000/mcp',
+	/** The URL of a server given `--port` and no `--url`. */
+	portUrl: 'http://127.0.0.1:{port}/mcp',
 	/** Readiness budget. */
 	timeoutMs: 30_000,
 	/** Grace between SIGTERM and SIGKILL at teardown. */

@@ -78,7 +78,7 @@ export function plainServers(argv: readonly string[]): Array<{command: string; p
 	// The URL each server gets as MCP_SERVER_URL, as launch() will write it (a plain one needs no
 	// encoding); one the URL parser refuses (port 70000) is for the full parse to report.
 	const servers = commands.map((command, index) => {
-		const url = urls[index] ?? (ports[index] === undefined ? defaults.url : `http://127.0.0.1:${ports[index]}/mcp`);
+		const url = urls[index] ?? (ports[index] === undefined ? defaults.url : defaults.portUrl.replace('{port}', ports[index]!));
 		return {command: expandServerCommand(command), port: ports[index], url: URL.canParse(url) ? new URL(url).href : ''};
 	});
 	return servers.every(server => server.url !== '') ? servers : undefined;

@@ -168,7 +168,7 @@ const serverForm = 'the command that starts the MCP server, like --server "node 
 function planServer(spec: ServerSpec, index: number, count: number): ServerPlan {
 	const command = toText(spec?.command, '--server', serverForm);
 	const port = toPort(spec.port);
-	const url = toEndpointTemplate(spec.url ?? (port === undefined ? defaults.url : 'http://127.0.0.1:{port}/mcp'));
+	const url = toEndpointTemplate(spec.url ?? (port === undefined ? defaults.url : defaults.portUrl));
 	const checked = new URL(url.replace('{port}', '1'));
 	if (url.includes('{port}') && port === undefined) {
 		throw expected('--port', 'a number or auto with a `--url` that holds {port}', url);
