@@ -58,8 +58,12 @@ async function killed() {
 async function ctrlC() {
 	const {report, clientReport, args} = launchArgs('ctrl-c');
 	const log = path.join(out, 'ctrl-c-launcher.log');
-	const command = `${['wine', node, ...args].map(word => `'${word.replaceAll('\'', '\'\\\'\'')}'`).join(' ')} >'${log}' 2>&1; echo "EXIT $?"`;
-	const terminal = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore']});
+	// `exec`: no shell stays between the terminal and Wine. A shell that did would get the Ctrl-C
+	// too, and /bin/sh (dash, where $SHELL is unset, as in CI) dies of it before it can say how
+	// Wine exited. `script -e` passes Wine's exit status on instead.
+	const command = `exec ${['wine', node, ...args].map(word => `'${word.replaceAll('\'', '\'\\\'\'')}'`).join(' ')} >'${log}' 2>&1`;
+	// The same shell for `script` wherever this runs (it takes $SHELL, else /bin/sh).
+	const terminal = spawn('script', ['-qfec', command, '/dev/null'], {stdio: ['pipe', 'pipe', 'ignore'], env: {...process.env, SHELL: '/bin/sh'}});
 	let screen = '';
 	terminal.stdout.setEncoding('utf8').on('data', chunk => (screen += chunk));
 	const exit = exitOf(terminal);
@@ -77,8 +81,7 @@ async function ctrlC() {
 		terminal.kill('SIGKILL');
 	}
 
-	const code = /EXIT (\d+)/.exec(screen)?.[1];
-	return {ran: ready, report: winpath(report), clientReport: winpath(clientReport), exitCode: code === undefined ? undefined : Number(code), screen, client: ready ? JSON.parse(readFileSync(clientReport, 'utf8')) : undefined, sigint: existsSync(`${clientReport}.sigint`)};
+	return {ran: ready, report: winpath(report), clientReport: winpath(clientReport), exitCode: done?.code ?? undefined, signal: done?.signal ?? undefined, screen, client: ready ? JSON.parse(readFileSync(clientReport, 'utf8')) : undefined, sigint: existsSync(`${clientReport}.sigint`)};
 }
 
 mkdirSync(out, {recursive: true});

@@ -11,7 +11,7 @@ import {alive} from './helpers.js';
 
 const out = process.env.MCP_WIN_DRIVE_OUT;
 type Pids = {server: number; child: number; grandchild: number};
-type State = {ran: boolean; report: string; clientReport: string; client?: {mcpConfig: string; mcpConfigExists: boolean; pid: number; stdinIsTTY: boolean}; exitCode?: number; sigint?: boolean; screen?: string};
+type State = {ran: boolean; report: string; clientReport: string; client?: {mcpConfig: string; mcpConfigExists: boolean; pid: number; stdinIsTTY: boolean}; exitCode?: number; signal?: string; sigint?: boolean; screen?: string};
 const state = (name: string): State => JSON.parse(readFileSync(path.win32.join(out!, `${name}.json`), 'utf8')) as State;
 
 async function assertNothingLeft(name: string, {ran, report, client}: State, boundMs: number): Promise<void> {
@@ -33,7 +33,7 @@ describe('driven from Linux (scripts/wine-drive.js)', {skip: !out && 'run by scr
 		const ctrlC = state('ctrl-c');
 		assert.equal(ctrlC.client?.stdinIsTTY, true, 'the client had the terminal');
 		assert.equal(ctrlC.sigint, true, `the client got SIGINT (CTRL_C_EVENT)\n${ctrlC.screen ?? ''}`);
-		assert.equal(ctrlC.exitCode, 130, `mcp-launch passed the client's exit code on\n${ctrlC.screen ?? ''}`);
+		assert.equal(ctrlC.exitCode, 130, `mcp-launch passed the client's exit code on (Wine ended by ${ctrlC.signal ?? 'no signal'})\n${ctrlC.screen ?? ''}`);
 		// mcp-launch had exited: nothing may be left at that moment.
 		await assertNothingLeft('ctrl-c', ctrlC, 0);
 	});
