@@ -103,13 +103,23 @@ describe('a server that ignores the port -p auto gave it', {skip: linux ? false 
 	it('the early warning and the timeout report say to pass {port}, not to start it on a port that changes every run', async t => {
 		const box = await sandbox(t);
 		const fixed = await freePort();
-		const server = shellJoin(['node', DIAG_HTTP, '--port', String(fixed), '--announce', `MCP Streamable HTTP Server listening on port ${fixed}`]);
-		const result = await launch(box, ['--timeout', '3s', '-p', 'auto', '-s', server, '--', ...box.client()]);
+		const readyFile = box.path('ready.json');
+		const server = shellJoin(['node', DIAG_HTTP, '--port', String(fixed), '--announce', `MCP Streamable HTTP Server listening on port ${fixed}`, '--ready-file', readyFile]);
+		// The gate's timeout bounds the server's start-up and the warning here. With 3 s this failed
+		// once in CI's Node 24 leg under load (never here in 244 runs, up to 24 at once on 2 cores):
+		// 10 s, and the warning is awaited while the launcher still waits.
+		const run = box.start(['--timeout', '10s', '-p', 'auto', '-s', server, '--', ...box.client()], {timeoutMs: 45_000});
+		await run.waitStderr(new RegExp(`warning: the server announced port ${fixed}, you probe :\\d+`), 10_000);
+		assert.equal(run.done(), false, 'the port was named only after the launcher had exited');
+		const result = await run.exited;
+		assert.equal(result.timedOut, false, `the launcher hung:\n${show(result)}`);
 		assert.equal(result.code, 124, show(result));
 		assert.equal(existsSync(box.clientReport), false, 'the client ran');
+		assert.ok(existsSync(readyFile), 'the server never listened');
 		const probed = /you probe :(\d+)/.exec(result.stderr)?.[1];
 		assert.ok(probed, show(result));
 		assert.match(result.stderr, new RegExp(`warning: the server announced port ${fixed}, you probe :${probed}: the server ignores the port it was given \\(PORT=${probed}\\): pass \\{port\\} \\(or \\$PORT\\) in the server command`), show(result));
+		assert.match(result.stderr, /did not answer within 10 s/, show(result));
 		assert.match(result.stderr, new RegExp(`likely cause: wrong port: the server listens on 127\\.0\\.0\\.1:${fixed}, you probe :${probed}`), show(result));
 		assert.match(result.stderr, /fix: the server ignores the port it was given .*pass \{port\} \(or \$PORT\) in the server command/, show(result));
 		assert.doesNotMatch(result.stderr, /start the server on port/, show(result));
