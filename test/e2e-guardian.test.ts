@@ -16,6 +16,7 @@ import {describe, it, type TestContext} from 'node:test';
 import {guardianScript} from '../src/os/posix/guardian-script.js';
 import {isOwnTempDir} from '../src/os/posix/guardian.js';
 import {CLI, CLIENT_FIXTURE, FIXTURES, SERVER_FIXTURE, cliBuilt} from './helpers/cli.js';
+import {defer} from './helpers/cleanup.js';
 import {killHard} from './helpers/proc.js';
 
 const T = {timeout: 60_000};
@@ -34,7 +35,7 @@ const noPidNs = pidNamespaceMissing();
 
 function scratch(t: TestContext): string {
 	const dir = mkdtempSync(path.join(tmpdir(), 'mcp-launch-guardian-spec-'));
-	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	defer(t, () => rmSync(dir, {recursive: true, force: true}));
 	return dir;
 }
 
@@ -46,7 +47,7 @@ function scratch(t: TestContext): string {
  */
 function inPidNamespace(t: TestContext, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{code: number | null; stdout: string; stderr: string}> {
 	const child = spawn('unshare', ['-pf', '--mount-proc', '--kill-child', ...argv], {env, stdio: ['ignore', 'pipe', 'pipe'], detached: true});
-	t.after(() => killHard(child.pid));
+	defer(t, () => killHard(child.pid));
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

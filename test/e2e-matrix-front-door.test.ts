@@ -10,6 +10,7 @@ import type {Readable} from 'node:stream';
 import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
 import {ToolListChangedNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
+import {defer} from './helpers/cleanup.js';
 import {CLI, CLIENT_FIXTURE, show, startCli} from './helpers/cli.js';
 import {call, connect, WATCH_SERVER, writeTools} from './helpers/front-door.js';
 import {claude, claudes, claudeWorld, said} from './helpers/claude.js';
@@ -132,7 +133,7 @@ matrixTest(
 			client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
 				changed++;
 			});
-			t.after(() => {
+			defer(t, () => {
 				const pid = transport.pid ?? undefined;
 				const tree = pid ? descendants(pid) : [];
 				killHard(pid);

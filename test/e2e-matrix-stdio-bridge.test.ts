@@ -12,6 +12,7 @@ import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js';
+import {defer} from './helpers/cleanup.js';
 import {CLI, FIXTURES} from './helpers/cli.js';
 import {assertTreeGone, count, descendants, display, matrixEnv, matrixTest, saveRowsAfter, tempDir, warnings} from './helpers/matrix.js';
 import {killHard} from './helpers/proc.js';
@@ -38,7 +39,7 @@ async function openSession(t: TestContext, command: string, args: string[], cwd:
 	const errors: Error[] = [];
 	const client = new Client({name: 'matrix-ide', version: '1.0.0'});
 	client.onerror = (error) => errors.push(error);
-	t.after(async () => {
+	defer(t, async () => {
 		const pid = transport.pid ?? undefined;
 		const tree = pid ? descendants(pid) : [];
 		killHard(pid);

@@ -9,6 +9,7 @@ import {Client} from '@modelcontextprotocol/sdk/client/index.js';
 import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {LoggingMessageNotificationSchema, ToolListChangedNotificationSchema} from '@modelcontextprotocol/sdk/types.js';
 import {CLIENT_FIXTURE, FIXTURES, type CliRun, startCli} from './cli.js';
+import {defer} from './cleanup.js';
 import {matrixEnv, tempDir, watchTree} from './matrix.js';
 import {freePort} from './net.js';
 import {type ClientReport, readClientReport, readJsonLines, type ReportEvent} from './report.js';
@@ -133,7 +134,7 @@ export async function connect(t: TestContext, url: string): Promise<Session> {
 		messages.push(String(notification.params.data));
 	});
 	client.onerror = error => errors.push(error);
-	t.after(async () => client.close());
+	defer(t, async () => client.close());
 	await client.connect(transport);
 	return {client, transport, listChanged: () => changed, messages: () => messages, gets: () => gets, errors};
 }

@@ -9,6 +9,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, wr
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {CLIENT_FIXTURE, FIXTURES, ROOT, show, startCli, type CliResult, type CliRun} from './cli.js';
+import {defer} from './cleanup.js';
 import {killHard} from './proc.js';
 import {readClientReport} from './report.js';
 import {childrenOf, describeLeftover, waitNothingLeft, type ProcInfo} from './soak-procs.js';
@@ -35,10 +36,10 @@ export function matrixEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return {...env, ...extra};
 }
 
-/** A private temp dir for one test, removed after it. */
+/** A private temp dir for one test, removed after it (after the runs started later are killed: see defer). */
 export function tempDir(t: TestContext, prefix = 'mcp-launch-matrix-'): string {
 	const dir = mkdtempSync(path.join(tmpdir(), prefix));
-	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	defer(t, () => rmSync(dir, {recursive: true, force: true, maxRetries: 5})); // Retries: a write in flight as the kill lands.
 	return dir;
 }
 
@@ -145,7 +146,7 @@ export async function assertTreeGone(tree: readonly ProcInfo[], extraPids: numbe
 
 /** Kills a run and everything under it at the end of a test, whatever happened. */
 export function cleanupRun(t: TestContext, run: CliRun, known: () => readonly ProcInfo[] = () => []): void {
-	t.after(() => {
+	defer(t, () => {
 		const all = [...descendants(run.pid), ...known()];
 		killHard(run.pid);
 		for (const p of all) killHard(p.pid);
@@ -161,8 +162,8 @@ export function watchTree(t: TestContext, run: CliRun): {tree(): ProcInfo[]; sto
 	const snap = setInterval(() => {
 		for (const p of descendants(run.pid)) if (!tree.some((q) => q.pid === p.pid)) tree = [...tree, p];
 	}, 50);
-	t.after(() => clearInterval(snap));
 	cleanupRun(t, run, () => tree);
+	defer(t, () => clearInterval(snap)); // Before the kill (cleanups run last first): the kill reads the last snapshot.
 	return {tree: () => tree, stop: () => clearInterval(snap)};
 }
 
