@@ -10,31 +10,27 @@ const stacks = new WeakMap<TestContext, Array<() => unknown>>();
  * runs even when one throws; the first error is thrown after.
  */
 export function defer(t: TestContext, cleanup: () => unknown): void {
-	let stack = stacks.get(t);
-	if (!stack) {
-		const cleanups: Array<() => unknown> = [];
-		stack = cleanups;
-		stacks.set(t, cleanups);
-		t.after(async () => {
-			let failure: unknown;
-			let failed = false;
-			for (const run of cleanups.reverse()) {
-				try {
-					// eslint-disable-next-line no-await-in-loop
-					await run();
-				} catch (error) {
-					if (!failed) {
-						failed = true;
-						failure = error;
-					}
-				}
-			}
-
-			if (failed) {
-				throw failure;
-			}
-		});
+	const stack = stacks.get(t);
+	if (stack) {
+		stack.push(cleanup);
+		return;
 	}
 
-	stack.push(cleanup);
+	const cleanups = [cleanup];
+	stacks.set(t, cleanups);
+	t.after(async () => {
+		const errors: unknown[] = [];
+		for (const run of cleanups.reverse()) {
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				await run();
+			} catch (error) {
+				errors.push(error);
+			}
+		}
+
+		if (errors.length > 0) {
+			throw errors[0];
+		}
+	});
 }
